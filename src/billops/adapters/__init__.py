@@ -1,0 +1,1 @@
+"""Adapters: storage, files, documents, renderers, connectors."""

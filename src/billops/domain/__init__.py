@@ -1,0 +1,1 @@
+"""The domain: pure billing logic, no I/O. mypy --strict."""

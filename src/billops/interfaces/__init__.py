@@ -1,0 +1,1 @@
+"""Interfaces: the CLI today; the API and web pages later."""

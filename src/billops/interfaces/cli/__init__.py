@@ -1,0 +1,1 @@
+"""The billops command line (Typer): one module per noun."""

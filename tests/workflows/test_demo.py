@@ -1,0 +1,58 @@
+"""The demo run: every existing step on the fictional company, repeatable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from billops.adapters.storage.database import open_database
+from billops.adapters.storage.repositories import Contracts
+from billops.workflows.contracts import portfolio
+from billops.workflows.demo import run_demo
+
+
+def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -> None:
+    lines: list[str] = []
+    report = run_demo(tmp_path, customers=12, say=lines.append)
+    assert report.entities == 2
+    assert report.customers == 12
+    assert report.contracts == report.data_counts["contracts"] + 3  # + 3 intake drafts
+    assert report.contract_versions_after_rerun == 0
+    assert report.amended_versions == 2
+    assert report.audit_ok
+    # validation found every planted defect the 12-customer company has, approved the rest
+    assert report.validation["contracts_validated"] == report.data_counts["contracts"]
+    assert report.validation["defects_found"] == report.validation["defects_planted"]
+    assert (
+        report.validation["approved"] + report.validation["blocked"]
+        == (report.validation["contracts_validated"])
+    )
+    # intake took the three signed demo documents in as drafts; a second run stored nothing
+    assert report.intake["documents"] == 3
+    assert report.intake["drafts"] == 3
+    assert report.intake["rerun_new_documents"] == 0
+    assert any("time_entries" in item for item in report.not_yet_loaded)
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("# billops demo")
+    database = open_database(f"sqlite:///{tmp_path / 'billops.db'}")
+    try:
+        rows = portfolio(database)
+        with database.transaction() as session:
+            versions = Contracts(session, "t").versions(report.amended_contract)
+    finally:
+        database.dispose()
+    assert {(r.supplier, r.currency) for r in rows} == {("NWDE", "EUR"), ("NWUS", "USD")}
+    assert sum(r.contracts for r in rows) == report.contracts
+    assert {r.supplier for r in rows} == {"NWDE", "NWUS"}  # intake drafts matched to entities
+    assert [v.terms.payment_terms.net_days for v in versions if v.terms.payment_terms][-1] == 45
+
+
+def test_running_the_demo_again_in_the_same_folder_gives_the_same_result(tmp_path: Path) -> None:
+    first = run_demo(tmp_path, customers=8, say=lambda _: None)
+    smaller = run_demo(tmp_path, customers=4, say=lambda _: None)
+    again = run_demo(tmp_path, customers=8, say=lambda _: None)
+    assert smaller.customers == 4
+    assert smaller.contracts < first.contracts
+    assert (again.customers, again.contracts, again.audit_records) == (
+        first.customers,
+        first.contracts,
+        first.audit_records,
+    )
