@@ -44,6 +44,8 @@ import iso4217
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+from stdnum import bic, iban
+from stdnum.exceptions import ValidationError
 
 from billops.domain.money import RoundingMode
 
@@ -59,8 +61,10 @@ __all__ = [
     "LegalEntity",
     "TaxId",
     "Text",
+    "check_bic",
     "check_country",
     "check_currency",
+    "check_iban",
     "check_locale",
 ]
 
@@ -262,6 +266,26 @@ def check_locale(identifier: str) -> str:
     return identifier
 
 
+def check_iban(value: str) -> str:
+    """Accept an IBAN with a valid checksum, kept in its compact form (no spaces)."""
+    try:
+        return str(iban.validate(value))
+    except ValidationError:
+        raise PydanticCustomError(
+            "iban_invalid", "is not a valid IBAN (check the country code, length and digits)"
+        ) from None
+
+
+def check_bic(value: str) -> str:
+    """Accept a BIC (ISO 9362, 8 or 11 characters), kept in upper case."""
+    try:
+        return str(bic.validate(value))
+    except ValidationError:
+        raise PydanticCustomError(
+            "bic_invalid", "is not a valid BIC: 8 or 11 letters and digits, e.g. 'COBADEFFXXX'"
+        ) from None
+
+
 _PREFIX_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,15}$"
 
 
@@ -302,6 +326,31 @@ class LegalEntity(FrozenModel):
     locale: Annotated[str, AfterValidator(check_locale)] = Field(
         default="en_US",
         description="Locale for money and dates on invoices and reports, e.g. 'en_US', 'de_DE'.",
+    )
+    bank_iban: Annotated[str, AfterValidator(check_iban)] | None = Field(
+        default=None,
+        description="IBAN of the account customers pay into, printed on invoices and sent in "
+        "e-invoices (BT-84), e.g. 'DE89370400440532013000'.",
+    )
+    bank_bic: Annotated[str, AfterValidator(check_bic)] | None = Field(
+        default=None, description="BIC of the bank holding that account, e.g. 'COBADEFFXXX'."
+    )
+    einvoice_endpoint: (
+        Annotated[
+            str,
+            AfterValidator(
+                _matching(
+                    _PEPPOL_PATTERN,
+                    "einvoice_endpoint_format",
+                    "must be a Peppol participant id '<scheme>:<id>', e.g. '9930:DE123456789'",
+                )
+            ),
+            Field(json_schema_extra={"pattern": _PEPPOL_PATTERN}),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="The entity's own Peppol participant id (BT-34), sent on its e-invoices.",
     )
 
 
