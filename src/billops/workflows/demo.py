@@ -3,16 +3,20 @@
 ``run_demo`` generates the company (deterministically), writes it as the
 files a user would supply, loads them through the same workflows the CLI
 uses, shows that re-running changes nothing, makes one contract amendment
-to show versioning, verifies the audit trail, and writes a summary. Each
-later step of the flow (setup, billing, revenue, close) adds itself here.
+to show versioning, validates and approves, sets up every approved
+contract (catalogue, events, orders, projects, billing schedules, one
+amendment), verifies the audit trail, and writes a summary. Each later
+step of the flow (billing, revenue, close) adds itself here.
 """
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ from billops.workflows.contracts import import_contracts
 from billops.workflows.intake import demo_intake_step
 from billops.workflows.parties import import_customers, import_entities
 from billops.workflows.progress import SILENT, Progress
+from billops.workflows.setup import demo_setup_step
 from billops.workflows.validation import demo_validation_step
 
 Say = Callable[[str], None]
@@ -45,6 +50,7 @@ class DemoReport:
     not_yet_loaded: list[str] = field(default_factory=list)
     validation: dict[str, Any] = field(default_factory=dict)
     intake: dict[str, Any] = field(default_factory=dict)
+    setup: dict[str, Any] = field(default_factory=dict)
 
 
 def run_demo(
@@ -99,9 +105,12 @@ def run_demo(
         )
         say("5. validating every contract against the policy and the CRM; approving the clean ones")
         validation = demo_validation_step(database, data_dir, say, today=as_of)
-        say("6. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
+        say("6. setup: catalogue, events, orders, projects and billing schedules")
+        write_demo_expenses(data_dir)
+        setup = demo_setup_step(database, data_dir, say, as_of=as_of, actor=actor)
+        say("7. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
         intake = demo_intake_step(database, out, say)
-        say("7. verifying the audit trail")
+        say("8. verifying the audit trail")
         with database.transaction() as session:
             report = audit_store.verify(session)
             totals = (
@@ -124,6 +133,7 @@ def run_demo(
         audit_ok=report.ok,
         validation=validation,
         intake=intake,
+        setup=setup,
         not_yet_loaded=[
             f"{kind} ({count})"
             for kind, count in sorted(counts.items())
@@ -136,6 +146,12 @@ def run_demo(
                 "crm_accounts",
                 "opportunities",
                 "opportunity_line_items",
+                "catalog",
+                "time_entries",
+                "milestone_acceptances",
+                "shipments",
+                "provisioning",
+                "usage",
             }
         ],
     )
@@ -181,9 +197,61 @@ def _write_summary(path: Path, report: DemoReport) -> None:
         f"- intake: {report.intake.get('documents')} documents, {report.intake.get('drafts')} "
         f"drafts, {report.intake.get('values')} values with sources, "
         f"{report.intake.get('missing')} fields missing",
+        f"- setup: {report.setup.get('products')} catalogue products, "
+        f"{report.setup.get('events')} events recorded, {report.setup.get('orders')} orders, "
+        f"{report.setup.get('projects')} projects ({report.setup.get('projects_ready')} ready "
+        f"for invoicing), {report.setup.get('schedule_items')} live schedule items "
+        f"({report.setup.get('billable')} billable, {report.setup.get('waiting')} waiting, "
+        f"{report.setup.get('held')} held), {report.setup.get('findings')} setup findings; "
+        f"a re-run changed {report.setup.get('rerun_changed')} contracts",
+        f"- amendment: {report.setup.get('amendment')}; "
+        f"{report.setup.get('pending_amendments')} more approved amendments wait for "
+        "`billops amend`",
         "",
-        "Generated but not loaded yet (their steps are later issues): "
-        + ", ".join(report.not_yet_loaded),
-        "",
+        *report.setup.get("schedules_markdown", []),
     ]
+    if report.not_yet_loaded:
+        lines += [
+            "Generated but not loaded yet (their steps are later issues): "
+            + ", ".join(report.not_yet_loaded),
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_demo_expenses(data_dir: Path) -> Path:
+    """Write ``events/expenses.csv``: travel for each consultant's month on site.
+
+    The demo generator has no expense tool yet; the expenses lines of its
+    SOWs would otherwise never bill. One expense per contract, consultant
+    and month with approved time: 180.00 plus 20.00 a day worked, on the
+    first day worked (deterministic, like the rest of the demo data).
+    """
+    expense_lines: dict[str, str] = {}
+    for path in sorted((data_dir / "contracts").glob("*.yaml")):
+        terms = load_contract(path)
+        for line in terms.lines:
+            if line.billing_model.value == "expenses":
+                expense_lines.setdefault(terms.contract_id, line.line_id)
+    visits: dict[tuple[str, str, str], list[str]] = {}
+    with (data_dir / "events" / "time_entries.csv").open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            if row["contract_id"] in expense_lines and row["approved"] == "true":
+                key = (row["contract_id"], row["person"], row["work_date"][:7])
+                visits.setdefault(key, []).append(row["work_date"])
+    target = data_dir / "events" / "expenses.csv"
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(
+            ["idempotency_key", "contract_id", "line_id", "incurred_on", "amount", "category",
+             "approved", "description"]
+        )  # fmt: skip
+        for (contract_id, person, month), days in sorted(visits.items()):
+            initials = "".join(part[0] for part in person.split()).upper()
+            amount = Decimal("180.00") + Decimal("20.00") * len(set(days))
+            writer.writerow(
+                [f"EX-{contract_id}-{initials}-{month.replace('-', '')}", contract_id,
+                 expense_lines[contract_id], min(days), amount, "travel", "true",
+                 f"Travel to the customer site, {person}, {month}"]
+            )  # fmt: skip
+    return target

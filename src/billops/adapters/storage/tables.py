@@ -132,6 +132,10 @@ class AuditHeadRow(Base):
 
 # The tables of later steps live in their own modules; importing them here
 # puts them on Base.metadata for Alembic and the schema tests.
-from billops.adapters.storage import tables_intake, tables_validation  # noqa: E402
+from billops.adapters.storage import (  # noqa: E402
+    tables_intake,
+    tables_setup,
+    tables_validation,
+)
 
-__all__ = ["Base", "tables_intake", "tables_validation"]
+__all__ = ["Base", "tables_intake", "tables_setup", "tables_validation"]

@@ -18,6 +18,7 @@ from billops import __version__
 from billops.errors import BillopsError
 from billops.interfaces.cli import (
     audit,
+    catalog,
     contract,
     contract_edit,
     contract_review,
@@ -33,6 +34,7 @@ from billops.interfaces.cli import (
     schema,
 )
 from billops.interfaces.cli import eval as eval_
+from billops.interfaces.cli import setup as setup_
 from billops.interfaces.cli.output import errors
 from billops.interfaces.cli.state import AppState
 from billops.settings import Settings
@@ -52,6 +54,13 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(finding.app, name="finding")
 app.add_typer(queue.app, name="queue")
 app.add_typer(policy.app, name="policy")
+app.add_typer(catalog.app, name="catalog")
+app.command("setup")(setup_.setup_command)
+app.add_typer(setup_.schedule_app, name="schedule")
+app.add_typer(setup_.event_app, name="event")
+app.command("amend")(setup_.amend_command)
+app.add_typer(setup_.order_app, name="order")
+app.add_typer(setup_.project_app, name="project")
 app.add_typer(crm.app, name="crm")
 app.add_typer(eval_.app, name="eval")
 app.add_typer(audit.app, name="audit")
