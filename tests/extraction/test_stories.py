@@ -242,12 +242,14 @@ def test_sow_with_milestones_rate_card_cap_and_expenses() -> None:
     assert terms.not_to_exceed == Decimal("40000.00")
     policy = terms.expenses_policy
     assert policy is not None
+    # "at cost": the terms model reads no mark-up so, and a note says what was read
     assert (policy.billable, policy.cap, policy.markup_percent, policy.receipts_required) == (
         True,
         Decimal("8000.00"),
-        Decimal("0"),
+        None,
         True,
     )
+    assert "expenses_policy: billed 'at cost': no mark-up recorded" in result.notes
     # 24,000 + 60,000 + 30,000 = 114,000, not the 120,000 fixed fee
     [finding] = result.findings
     assert finding.rule_id == "EXTRACT-ARITH-MILESTONES"
@@ -413,7 +415,10 @@ def test_prose_only_order_form() -> None:
     assert terms.contract_id == "DOC-" + document.sha256[:12]
     assert "contract_id" in result.missing
     assert any(note.startswith("no contract number found") for note in result.notes)
-    assert result.findings == ()
+    # a PO is required and the order gives none: billing must get one before invoicing
+    [missing_po] = result.findings
+    assert missing_po.rule_id == "EXTRACT-PO-MISSING"
+    assert missing_po.sources[0].quote == "A purchase order is required;"
 
 
 def test_the_locale_hint_reads_the_same_date_day_first() -> None:

@@ -50,7 +50,7 @@ from billops.adapters.documents.guards import (
     EncryptedDocument,
     NoTextFound,
 )
-from billops.adapters.documents.layout import LaidOutBlock, Word, blocks_of, lines_of
+from billops.adapters.documents.layout import LaidOutBlock, Word, lines_of, page_items
 from billops.adapters.documents.ocr import add_ocr_page, ocr_image
 from billops.adapters.documents.pdf_words import pdfium_words
 from billops.adapters.documents.sniff import PDF
@@ -264,11 +264,8 @@ def _read_pages(
                     notes.append(f"{source}: page {number}: no text, even by OCR")
                 confidences.extend(found)
                 continue
-            items: list[tuple[float, _FoundTable | LaidOutBlock]] = [
-                (box.top, (rows, box)) for rows, box in tables
-            ]
-            items.extend((block.box.top if block.box else 0.0, block) for block in blocks_of(words))
-            for _, item in sorted(items, key=lambda pair: pair[0]):
+            found_tables: list[tuple[Box, _FoundTable]] = [(t[1], t) for t in tables]
+            for item in page_items(words, found_tables):
                 if isinstance(item, LaidOutBlock):
                     builder.add_block(item.lines, item.kind, item.box)
                 else:

@@ -100,14 +100,17 @@ def classify(document: Document) -> Classification:
     reasons: list[str] = []
     title_kind: DocumentKind | None = None
     for line in title.split("\n"):
-        for kind, pattern in _KIND_TITLES:
-            match = re.search(pattern, line)
-            if match:
-                title_kind = kind
-                reasons.append(f"title mentions {match.group(0)!r} on page 1")
-                break
-        if title_kind is not None:
-            break
+        matches = [(kind, re.search(pattern, line)) for kind, pattern in _KIND_TITLES]
+        found = [(kind, match) for kind, match in matches if match is not None]
+        if not found:
+            continue
+        title_kind, match = found[0]
+        master = next((m for k, m in found if k is DocumentKind.MSA), None)
+        if title_kind is DocumentKind.ORDER_FORM and master and master.start() < match.start():
+            # "Master Services Agreement and Order Schedule": an MSA with its order
+            title_kind, match = DocumentKind.MSA, master
+        reasons.append(f"title mentions {match.group(0)!r} on page 1")
+        break
     invoice_title = re.search(
         r"^\s*(?:tax |commercial |pro[- ]forma )?invoice\b|^\s*rechnung\b", title
     )
@@ -141,7 +144,8 @@ def classify(document: Document) -> Classification:
         confidence = Decimal("0.95") if commercial >= 6 else Decimal("0.85")
     if title_kind is DocumentKind.MSA:
         ordering = re.search(
-            r"order form|ordering|schedule [a-z0-9]|exhibit [a-z0-9]|pricing|fees", lower
+            r"order form|order schedule|ordering|schedule [a-z0-9]|exhibit [a-z0-9]|pricing|fees",
+            lower,
         )
         if not (ordering and money):
             reasons.append("a master agreement without an order (no pricing section with amounts)")

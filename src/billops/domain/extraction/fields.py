@@ -64,8 +64,11 @@ def sentences(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+# a line break ends a sentence before a capital, a bullet or a list number ("2. ", "2\t"),
+# not before a number that continues it: "may not increase by more than\n5%."
 _SENTENCE_END: Final = re.compile(
-    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bno)[.;!?](?=\s)|\n\s*\n|\n(?=\s*[-•*\d(A-Z|])"
+    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bno)[.;!?](?=\s)|\n\s*\n"
+    r"|\n(?=\s*(?:[-•*(A-Z|]|\d{1,3}(?:[.)]\s|\t|\s{2})|\d+[ \t]*(?:\n|$)))"
 )
 
 
@@ -192,10 +195,24 @@ def _identity(layout: Layout, kind: DocumentKind, found: Collector) -> None:
                 text,
                 re.IGNORECASE,
             )
-            and ":" not in text[:40]
+            and (":" not in text[:40] or _KIND_COLON_NAME.match(text))
         ):
             start = line.start + line.text.index(text)
-            found.put("title", text, (start, start + len(text)), 0.85)
+            end = start + len(text)
+            heading = next(
+                (
+                    b
+                    for b in document.blocks
+                    if b.kind == "heading" and b.start == line.start and b.end > line.end
+                ),
+                None,
+            )
+            if heading is not None and document.text.count("\n", start, heading.end) <= 2:
+                # a title set large wraps onto a second line: "Statement of Work - Data"
+                # then "Platform Support"
+                end = heading.end
+                text = " ".join(document.text[start:end].split())
+            found.put("title", text, (start, end), 0.85)
             break
     if kind is DocumentKind.AMENDMENT:
         _amends(layout, found)
@@ -316,6 +333,14 @@ def _dates(layout: Layout, reader: DateReader, found: Collector) -> None:
             r"\bby:|signature|signed|name:|title:|unterschrift", before
         ):
             signature_dates += reader.dates(labelled.value, labelled.value_span[0])
+    # "Zürich, 15. Dezember 2025": place and date of signing, under the signatures
+    for line in layout.lines:
+        place = re.fullmatch(r"[A-ZÄÖÜ][\w.' -]{1,40},\s*(?P<date>.{6,30})", line.text)
+        section = layout.section_at(line.start - 1) or ""
+        if place and re.search(r"sign|unterschrift|witness", section):
+            dates = reader.dates(place.group("date"), line.start + place.start("date"))
+            if len(dates) == 1 and dates[0].end == line.end:
+                signature_dates += dates
     if signature_dates and not found.has("signature_date"):
         latest = max(signature_dates, key=lambda d: d.value)
         reader.put("signature_date", latest, 0.8)
@@ -412,6 +437,14 @@ _PO_REQUIRED: Final = re.compile(
 )
 
 
+# "Order Form: Route Planner" is a title; "Order Form No.: 42" and "Order Form: 2026-17" are not
+_KIND_COLON_NAME: Final = re.compile(
+    r"(?:order form|statement of work|sow|amendment|change order|quote|service order"
+    r"|subscription order)\s*:\s*[^\d:]+$",
+    re.IGNORECASE,
+)
+
+
 def _purchase_order(layout: Layout, found: Collector) -> None:
     for labelled in layout.find(_PO_LABEL + r"|po required|purchase order required"):
         value = labelled.value.strip()
@@ -428,7 +461,8 @@ def _purchase_order(layout: Layout, found: Collector) -> None:
         ):
             found.note(f"purchase order: the document says {value!r} (no number yet)")
             continue
-        token = re.search(r"[A-Za-z0-9][A-Za-z0-9._/-]*\d[A-Za-z0-9._/-]*", value)
+        # a number ends in a letter or digit: the full stop after it ends the sentence
+        token = re.search(r"[A-Za-z0-9][A-Za-z0-9._/-]*\d(?:[A-Za-z0-9._/-]*[A-Za-z0-9])?", value)
         if token:
             start = labelled.value_span[0] + token.start()
             found.put(
@@ -442,7 +476,7 @@ def _purchase_order(layout: Layout, found: Collector) -> None:
         prose = re.search(
             (
                 r"\b(?:PO|P\.O\.|purchase order)\s*(?:number|no\.?|#"
-                r"|nr\.?)\s*:?\s*(?P<n>[A-Z0-9][A-Z0-9._/-]*\d[A-Z0-9._/-]*)"
+                r"|nr\.?)\s*:?\s*(?P<n>[A-Z0-9][A-Z0-9._/-]*\d(?:[A-Z0-9._/-]*[A-Z0-9])?)"
             ),
             layout.text,
             re.IGNORECASE,
@@ -453,6 +487,19 @@ def _purchase_order(layout: Layout, found: Collector) -> None:
     if required and not found.has("purchase_order.required"):
         found.put(
             "purchase_order.required", True, sentence_at(layout.text, required.start()), PROSE
+        )
+    if found.get("purchase_order.required") is True and not found.has("purchase_order.number"):
+        where = found.values["purchase_order.required"].provenance
+        quote = where.quote or ""
+        found.finding(
+            "EXTRACT-PO-MISSING",
+            f"the customer requires a purchase order ({quote[:120]!r}), but the document "
+            "gives no PO number",
+            fields=("purchase_order.number", "purchase_order.required"),
+            values={"required": quote[:200]},
+            sources=(where,),
+            hint="ask the customer for the PO number before the first invoice is sent",
+            severity=Severity.ERROR,
         )
     for labelled in layout.find(r"(?:po|purchase order) (?:amount|value|total)"):
         money = find_money(labelled.value, labelled.value_span[0])
@@ -646,7 +693,9 @@ def _billing(layout: Layout, found: Collector) -> None:
                 confidence,
             )
         day = re.search(
-            r"on the (\d{1,2})(?:st|nd|rd|th)? (?:day )?of (?:each|every|the) month", lower
+            r"(?:on|dated|issued on|as of) the (\d{1,2})(?:st|nd|rd|th)?\s+(?:day\s+)?of"
+            r"\s+(?:each|every|the) month",
+            lower,
         )
         if day and 1 <= int(day.group(1)) <= 31 and not found.has("billing.bill_cycle_day"):
             found.put(
@@ -678,39 +727,43 @@ def _invoicing_provisions(layout: Layout, found: Collector) -> None:
             continue
         noted = False
         if re.search(
-            r"(?:\bpo\b|p\.o\.|purchase order|bestellnummer)[^.\n]{0,80}\b(?:on|appear"
+            r"(?:\bpo\b|p\.o\.|purchase order|bestellnummer)[^.]{0,80}\b(?:on|appear"
             r"|include|referenc|quot|stat|shown|auf)"
-            r"[^.\n]{0,30}(?:invoice|rechnung)"
+            r"[^.]{0,30}(?:invoice|rechnung)"
             r"|invoices?[^.\n]{0,60}\b(?:must|shall|will|should)\s+(?:include|reference|quote|state|show|contain|bear|display)"
             r"[^.\n]{0,40}(?:\bpo\b|p\.o\.|purchase order)",
             lower,
         ):
             found.put("invoicing_provisions.po_on_invoice", True, span, 0.8)
             noted = True
+        # "A separate invoice is issued for each purchase order", wrapped or not
+        separate = r"separate invoices?(?:\s+(?:is|are|will be|shall be)\s+\w+)?\s+(?:for|per)\s+"
         consolidation = (
             (
                 "per_purchase_order",
                 (
-                    r"separate invoices? (?:for|per) (?:each |every )?(?:po|p\.o\."
-                    r"|purchase order)|one invoice per (?:po|purchase order)"
+                    separate + r"(?:each\s+|every\s+)?(?:po|p\.o\.|purchase\s+order)"
+                    r"|one\s+invoice\s+per\s+(?:po|purchase\s+order)"
                 ),
             ),
             (
                 "per_cost_centre",
                 (
-                    r"separate invoices? (?:for|per) (?:each |every )?cost cent(?:er|re)"
-                    r"|per cost cent(?:er|re)"
+                    separate + r"(?:each\s+|every\s+)?cost\s+cent(?:er|re)"
+                    r"|per\s+cost\s+cent(?:er|re)"
                 ),
             ),
             (
                 "per_line",
-                r"separate invoices? (?:for|per) (?:each |every )?(?:line|product|item|service)",
+                separate + r"(?:each\s+|every\s+)?(?:line|product|item|service)",
             ),
             (
                 "consolidated",
                 (
-                    r"consolidated invoice|single (?:consolidated )?invoice"
-                    r"|one (?:single )?invoice (?:for|covering)|combined invoice|sammelrechnung"
+                    r"consolidated\s+invoice|single\s+(?:consolidated\s+)?invoice"
+                    r"|one\s+(?:single\s+)?invoice\s+(?:for|covering|per\s+billing\s+period)"
+                    r"|consolidated\s+(?:on|onto|into|in)\s+(?:one|a\s+single|a)\s+invoice"
+                    r"|combined\s+invoice|sammelrechnung"
                 ),
             ),
         )

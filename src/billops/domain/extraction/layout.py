@@ -385,6 +385,11 @@ class Layout:
                         and "\f" not in gap
                         and (nxt.start, nxt.end) in standalone
                         and not _BARE_LABEL.fullmatch(normalise_label(nxt.text))
+                        # nor a form row of its own: "Term" (a heading) over
+                        # "Start Date  1 May 2026"
+                        and not _BARE_LABEL.fullmatch(
+                            normalise_label(self.quote(self._segments(nxt)[0]))
+                        )
                         and ":" not in nxt.text
                     ):
                         label_span, value_span = (line.start, line.end), (nxt.start, nxt.end)
@@ -412,12 +417,18 @@ class Layout:
                         label_span = (line.start, line.start + words[0].end())
                         value_span = (line.start + words[1].start(), block_ends[line.start])
                         used.add(nxt.index)
+                        # the value without the label's wrapped word, blanked so that
+                        # offsets into it still hold: "BC\n        V6E 4R2"
+                        value = self.quote(value_span)
+                        cut = nxt.start - value_span[0]
+                        width = len(wrapped.group(0))
+                        value = value[:cut] + " " * width + value[cut + width :]
                         bare.append(
                             LabelledValue(
                                 normalise_label(f"{head} {wrapped.group(0)}"),
                                 label_span,
                                 value_span,
-                                self.quote(value_span),
+                                value,
                                 self.section_at(line.start - 1),
                             )
                         )

@@ -98,7 +98,7 @@ _COLUMNS: Final = (
     (
         "quantity",
         (
-            r"qty|quantity|seats|users|licen[cs]es|units|volume|menge|anzahl|quantité|(?:no\.?"
+            r"qty?|quantity|seats|users|licen[cs]es|units|volume|menge|anzahl|quantité|(?:no\.?"
             r"|number|#) of (?:users|seats|licen[cs]es|units)|count"
         ),
     ),
@@ -146,7 +146,7 @@ def _normalise_header(text: str) -> str:
     header = text.lower()
     header = re.sub(r"\((?:in )?(?:usd|eur|gbp|chf|cad|aud|jpy|[$€£¥]|%)\)", "", header)
     header = re.sub(r"\b(?:usd|eur|gbp|chf|cad|aud|jpy)\b|[$€£¥:*]", "", header)
-    return re.sub(r"\s+", " ", header).strip(" .#")
+    return re.sub(r"\s+", " ", header).strip(" .#'’")
 
 
 def map_header(cells: list[str]) -> dict[int, str]:
@@ -217,6 +217,18 @@ class StatedTotal:
     amount: Decimal
     span: Span
     label: str
+
+
+def _code_in(layout: Layout, cell: Span) -> tuple[str, Span]:
+    """A SKU or unit cell's word and its span, without a stray full stop or comma after it.
+
+    Codes and units end in a letter or digit; a dot after one is a speck on a
+    scan (``SK-APP.``) or a cell written as a sentence.
+    """
+    start, end = trim(layout.text, cell[0], cell[1])
+    while end > start and layout.text[end - 1] in ".,;:":
+        end -= 1
+    return layout.text[start:end], (start, end)
 
 
 def read_amount(text: str, offset: int = 0) -> tuple[Decimal, Span] | None:
@@ -377,7 +389,9 @@ def _table_lines(
         candidate = map_header([layout.cell_text(cell) for cell in row])
         kinds = set(candidate.values())
         if ({"description", "sku"} & kinds) and (
-            {"unit_price", "amount", "quantity"} & kinds or any(k.startswith("year") for k in kinds)
+            {"unit_price", "amount", "quantity"} & kinds
+            or any(k.startswith("year") for k in kinds)
+            or ("item" in kinds and _numbered_lines_stated(layout, len(grid.rows) - index - 1))
         ):
             header_index, mapping = index, candidate
             break
@@ -416,9 +430,9 @@ def _table_lines(
         draft.words = " ".join(layout.cell_text(c) for c in row if c[1] > c[0])
         draft.set("description", re.sub(r"\s+", " ", description_text)[:5000], description, TABLE)
         if "sku" in cells and cells["sku"] != description:
-            sku = layout.cell_text(cells["sku"]).strip()
+            sku, where = _code_in(layout, cells["sku"])
             if 0 < len(sku) <= 64:
-                draft.set("sku", sku, cells["sku"], TABLE)
+                draft.set("sku", sku, where, TABLE)
         if "quantity" in cells:
             numbers = find_numbers(layout.cell_text(cells["quantity"]), cells["quantity"][0])
             whole = parse_number(layout.cell_text(cells["quantity"]))
@@ -437,9 +451,9 @@ def _table_lines(
                         TABLE - 0.1,
                     )
         if "unit" in cells:
-            unit = layout.cell_text(cells["unit"]).strip().lower()
+            unit, where = _code_in(layout, cells["unit"])
             if 0 < len(unit) <= 40:
-                draft.set("unit", unit, cells["unit"], TABLE)
+                draft.set("unit", unit.lower(), where, TABLE)
         for name in ("unit_price", "list_price", "amount"):
             if name in cells:
                 read = read_amount(layout.cell_text(cells[name]), cells[name][0])
@@ -471,9 +485,19 @@ def _table_lines(
                 draft.set("service_start", dates[0], (dates[0].start, dates[0].end), TABLE)
                 draft.set("service_end", dates[1], (dates[1].start, dates[1].end), TABLE)
         if "frequency" in cells:
-            frequency = _line_frequency(layout.cell_text(cells["frequency"]))
+            billing = layout.cell_text(cells["frequency"])
+            frequency = _line_frequency(billing)
             if frequency:
                 draft.set("frequency", frequency, cells["frequency"], TABLE)
+            timing = re.search(r"in arrears|in advance|im voraus|nachträglich", billing, re.I)
+            if timing:  # a Billing cell "monthly in arrears"
+                said = timing.group(0).lower()
+                draft.set(
+                    "timing",
+                    "arrears" if said in ("in arrears", "nachträglich") else "advance",
+                    (cells["frequency"][0] + timing.start(), cells["frequency"][0] + timing.end()),
+                    TABLE,
+                )
         _stated_rhythm(layout, draft, description)
         described_unit = _unit_from(description_text)
         if described_unit:
@@ -762,7 +786,18 @@ def extract_lines(
             if cap:
                 found.note(f"{path}: expenses line mentions a cap: {draft.words[:120]!r}")
     _link_maintenance(drafts, found)
+    _ramp_tables(layout, drafts, reader, found)
     return drafts, totals
+
+
+def _numbered_lines_stated(layout: Layout, rows: int) -> bool:
+    """True when sentences say what the numbered lines are ("Item 1 is time and materials.").
+
+    A table of item numbers and descriptions only (a SOW billed by the hour,
+    its rates in a rate card) is a line table when the text goes on to state
+    its lines' billing models.
+    """
+    return any(1 <= int(m.group("n")) <= rows for m in _ITEM_IS.finditer(layout.text))
 
 
 _ITEM_IS: Final = re.compile(
@@ -811,8 +846,11 @@ def _stated_links(text: str, number: int, count: int, found: Collector) -> None:
     for match in _ITEM_IS.finditer(text):
         if int(match.group("n")) != number:
             continue
+        # the sentences that follow, within the paragraph (a PDF wraps its lines)
         following = re.match(
-            r"[^.\n]*\.(?:[ \t]+(?:It|A|An|The)\b[^.\n]*(?:\.\d[^.\n]*)*\.)*", text[match.start() :]
+            r"[^.\n]*\.(?:\s(?!\n)\s*(?:It|Its|A|An|The|This|Expenses|Invoice|Bill)\b"
+            r"(?:[^.\n]|\n(?!\s*\n))*(?:\.\d(?:[^.\n]|\n(?!\s*\n))*)*\.)*",
+            text[match.start() :],
         )
         if following is None:
             return
@@ -833,6 +871,11 @@ def _stated_links(text: str, number: int, count: int, found: Collector) -> None:
             if money and money[0].start == offset + minimum.end():
                 where = (money[0].number_start, money[0].number_end)
                 found.put(f"{path}.minimum_commitment", str(money[0].amount), where, 0.8)
+        _stated_expenses(window, offset, path, found)
+        centre = _COST_CENTRE.search(window)
+        if centre:
+            where = (offset + centre.start("cc"), offset + centre.end("cc"))
+            found.put(f"{path}.cost_centre", centre.group("cc"), where, 0.8)
         for kind, pattern in _IT_LINKS:
             link = pattern.search(window)
             if link is None or not 1 <= int(link.group("n")) <= count:
@@ -851,6 +894,41 @@ def _stated_links(text: str, number: int, count: int, found: Collector) -> None:
             else:
                 found.put(f"{path}.bundle_parent", target, span, 0.8)
         return
+
+
+_COST_CENTRE: Final = re.compile(
+    r"\b(?:cost[- ]cent(?:re|er)|kostenstelle)\s*(?:no\.?|number|#)?\s*:?\s*"
+    r"(?P<cc>[A-Z0-9][A-Za-z0-9/_-]*\d[A-Za-z0-9/_-]*[A-Za-z0-9]|\d+)",
+    re.IGNORECASE,
+)
+_EXPENSE_CAP: Final = re.compile(
+    r"(?:capped at|cap of|not (?:to )?exceed|up to|maximum of|limited to)\s+", re.IGNORECASE
+)
+_EXPENSE_MARKUP: Final = re.compile(
+    r"(?:mark[- ]?up|handling fee|administrative fee|surcharge|aufschlag)[^.%]{0,20}?"
+    r"(?P<p>\d{1,3}(?:[.,]\d+)?)\s*%|plus\s+(?P<q>\d{1,3}(?:[.,]\d+)?)\s*%",
+    re.IGNORECASE,
+)
+
+
+def _stated_expenses(window: str, offset: int, path: str, found: Collector) -> None:
+    """ "Expenses under it are capped at CAD 8,000.00. A handling mark-up of 10% applies."
+
+    Only for a line already read as expenses; the cap and mark-up of that line.
+    """
+    if found.get(f"{path}.billing_model") != "expenses":
+        return
+    cap = _EXPENSE_CAP.search(window)
+    if cap:
+        money = find_money(window[cap.end() : cap.end() + 30], offset + cap.end())
+        if money and money[0].start == offset + cap.end():
+            where = (money[0].number_start, money[0].number_end)
+            found.put(f"{path}.expense_cap", str(money[0].amount), where, 0.8)
+    markup = _EXPENSE_MARKUP.search(window)
+    if markup:
+        group = "p" if markup.group("p") else "q"
+        where = (offset + markup.start(group), offset + markup.end(group))
+        found.put(f"{path}.markup_percent", markup.group(group).replace(",", "."), where, 0.8)
 
 
 def _link_maintenance(drafts: list[LineDraft], found: Collector) -> None:
@@ -908,3 +986,110 @@ def _ramp(
         step += 1
     if step:
         found.note(f"{path}: ramp steps dated from the start date {start_text} by contract year")
+
+
+_RAMP_COLUMNS: Final = (
+    ("year", re.compile(r"(?:contract |subscription )?year|jahr|vertragsjahr|année", re.I)),
+    ("period", re.compile(r"(?:service |billing )?period|dates|zeitraum|période", re.I)),
+    ("quantity", re.compile(r"qty|quantity|seats|users|licen[cs]es|units|menge|anzahl", re.I)),
+    ("unit_price", re.compile(r"unit price|price|rate|preis|einzelpreis|prix", re.I)),
+    ("amount", re.compile(r"amount|total|fee|betrag|summe|montant|annual fee", re.I)),
+)
+_RAMP_INTRO: Final = re.compile(r"\bramp|step(?:s|ped)? up|by (?:contract )?year|staffel", re.I)
+_ITEM_NAMED: Final = re.compile(r"\b(?:item|line|position|pos\.)\s+(?P<n>\d{1,3})\b", re.I)
+
+
+def _ramp_columns(layout: Layout, header: tuple[Span, ...]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        text = layout.cell_text(cell).strip()
+        for name, pattern in _RAMP_COLUMNS:
+            if name not in columns and pattern.fullmatch(text):
+                columns[name] = index
+                break
+    return columns
+
+
+def _ramp_tables(
+    layout: Layout, drafts: list[LineDraft], reader: DateReader, found: Collector
+) -> None:
+    """A ramp schedule in a table of its own, under the sentence that names its line.
+
+    ``Item 1 ramps over the term as follows:`` then a table of Year / Period /
+    Quantity / Unit Price / Amount: each row is a ramp step of that line,
+    dated by its period, or else by contract year from the start date.
+    """
+    start_text = found.get("start_date")
+    for grid in layout.grids:
+        if len(grid.rows) < 2 or not grid.rows[0]:
+            continue
+        columns = _ramp_columns(layout, grid.rows[0])
+        if not ({"year", "period"} & columns.keys()) or not (
+            {"amount", "unit_price"} & columns.keys()
+        ):
+            continue
+        first = layout.line_at(grid.rows[0][0][0])
+        if first is None:
+            continue
+        before = layout.lines[max(first.index - 3, 0) : first.index]
+        intro = " ".join(line.text for line in before)
+        named = list(_ITEM_NAMED.finditer(intro))
+        subscriptions = [
+            i
+            for i in range(len(drafts))
+            if found.get(f"lines[{i}].billing_model") == "subscription"
+        ]
+        if named and _RAMP_INTRO.search(intro) and 1 <= int(named[-1].group("n")) <= len(drafts):
+            target = int(named[-1].group("n")) - 1
+        elif _RAMP_INTRO.search(intro) and len(subscriptions) == 1:
+            target = subscriptions[0]
+        else:
+            continue
+        path = f"lines[{target}]"
+        if found.has(f"{path}.ramp[0].start_date"):
+            continue
+        _ramp_rows(layout, path, grid, columns, start_text, reader, found)
+
+
+def _ramp_rows(
+    layout: Layout,
+    path: str,
+    grid: Grid,
+    columns: dict[str, int],
+    start_text: Any,
+    reader: DateReader,
+    found: Collector,
+) -> None:
+    step = 0
+    for row in grid.rows[1:]:
+
+        def cell(name: str, row: tuple[Span, ...] = row) -> Span | None:
+            index = columns.get(name)
+            return row[index] if index is not None and index < len(row) else None
+
+        where = f"{path}.ramp[{step}]"
+        period = cell("period")
+        dates = reader.dates(layout.cell_text(period), period[0]) if period else []
+        year_cell = cell("year")
+        year = re.search(r"\d{1,2}", layout.cell_text(year_cell)) if year_cell else None
+        if len(dates) >= 2:
+            reader.put(f"{where}.start_date", dates[0], TABLE)
+            reader.put(f"{where}.end_date", dates[1], TABLE)
+        elif year is not None and year_cell is not None and isinstance(start_text, str):
+            start = add_months(date.fromisoformat(start_text), 12 * (int(year.group(0)) - 1))
+            found.put(f"{where}.start_date", start.isoformat(), year_cell, TABLE - 0.1)
+            end = add_months(start, 12) - _ONE_DAY
+            found.put(f"{where}.end_date", end.isoformat(), year_cell, TABLE - 0.1)
+        else:
+            continue
+        quantity = cell("quantity")
+        if quantity is not None:
+            number = parse_number(layout.cell_text(quantity).strip())
+            if number is not None:
+                found.put(f"{where}.quantity", str(number), quantity, TABLE)
+        for name in ("unit_price", "amount"):
+            money = cell(name)
+            read = read_amount(layout.cell_text(money), money[0]) if money else None
+            if read is not None:
+                found.put(f"{where}.{name}", str(read[0]), read[1], TABLE)
+        step += 1

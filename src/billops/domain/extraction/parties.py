@@ -89,7 +89,8 @@ _COUNTRY_PATTERN: Final = re.compile(
 )
 _CITY: Final = r"(?P<city>[A-Z][A-Za-z .'-]{1,40})"
 _POSTAL_LINES: Final = (
-    ("US", re.compile(_CITY + r",\s*(?P<region>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)\b")),
+    # a semicolon for the comma: a comma as OCR reads it off a speckled scan
+    ("US", re.compile(_CITY + r"[,;]\s*(?P<region>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)\b")),
     (
         "CA",
         re.compile(
@@ -98,6 +99,15 @@ _POSTAL_LINES: Final = (
         ),
     ),
     ("AU", re.compile(_CITY + r",?\s+(?P<region>NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+(?P<zip>\d{4})\b")),
+    (
+        # Japan, the country named: "1-2-3 Marunouchi, Chiyoda-ku, 100-0005 Tokyo"
+        "",
+        re.compile(
+            r"(?<![\w-])(?:〒\s?)?(?P<zip>\d{3}-\d{4})[ ]+"
+            r"(?P<city>[A-Z][A-Za-z .'-]{1,40}?)(?=,|\n|$|\s{2})"
+        ),
+    ),
+    ("", re.compile(_CITY + r",?\s+(?:〒\s?)?(?P<zip>\d{3}-\d{4})\b")),  # "Tokyo 100-0005"
     (
         # the postal code before the city, written so in most of Europe: "EC3N 1AL London"
         # (UK), "D02 X285 Dublin" (Ireland), "111 43 Stockholm" (Sweden), "1015 AA
@@ -176,6 +186,13 @@ _US_STATES: Final = frozenset(
 )
 
 
+_STREET: Final = re.compile(
+    r"^\s*[A-ZÄÖÜ][\w'.-]*(?: [\w'.-]+){0,3} (?:Road|Street|St|Avenue|Ave|Lane|Way|Quay"
+    r"|Drive|Boulevard|Square|Place|Row|Terrace|Court|Close|Crescent|Wharf|Parade)\.?\s*$"
+    r"|^\s*[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|gasse|platz|allee|ring|damm|kai)\s*$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AddressReading:
     """An address read from text: each part with its span (country always set)."""
@@ -241,8 +258,14 @@ def read_address(text: str, offset: int = 0) -> AddressReading | None:
             for m in re.finditer(r"[^,\n]+", before)
             if re.search(r"\d", m.group(0)) and re.search(r"[A-Za-zäöüß]", m.group(0))
         ]
+        last = [m for m in re.finditer(r"[^,\n]+", before) if m.group(0).strip()]
+        if not pieces and last and _STREET.search(last[-1].group(0)):
+            pieces = last[-1:]  # a street without a number: "Dock Road, V94 E2X4 Limerick"
         if pieces:
             start, end = trim(text, *pieces[-1].span())
+            if re.fullmatch(r"\d{3}-\d{4}", postal.group("zip")):
+                # a Japanese address: block number and district, then the ward ("-ku")
+                end = trim(text, start, len(before.rstrip(" ,\n")))[1]
             line1 = (text[start:end], (start + offset, end + offset))
         return AddressReading(country, line1, part("city"), part("region"), part("zip"))
     return None
@@ -261,7 +284,14 @@ def _split_name(text: str) -> tuple[int, int]:
 def _clean_name(layout: Layout, span: Span) -> Span | None:
     start, end = trim(layout.text, *span)
     text = layout.text[start:end]
-    text_stripped = text.rstrip(" ,;:.") if not re.search(_COMPANY_SUFFIX + r"$", text) else text
+    # trailing punctuation is no part of a name (a scan's specks read as ". -"), but the
+    # full stop of "Inc." is
+    text_stripped = text
+    while not re.search(_COMPANY_SUFFIX + r"$", text_stripped):
+        shorter = text_stripped.rstrip(" ,;:.-–—_|~")
+        if shorter == text_stripped:
+            break
+        text_stripped = shorter
     end = start + len(text_stripped)
     if end - start < 2 or not re.search(r"[A-Za-zÄÖÜäöü]", layout.text[start:end]):
         return None
@@ -272,6 +302,14 @@ def _clean_name(layout: Layout, span: Span) -> Span | None:
     return start, end
 
 
+def _name_value(quote: str) -> str:
+    """The name as written, its dotted suffix whole: "Sakura Devices K.K" (a scan whose
+    last full stop the speck filter took) is "Sakura Devices K.K."."""
+    if re.search(r"\b(?:[A-Z]\.)+[A-Z]$", quote):
+        return quote + "."
+    return quote
+
+
 def extract_parties(layout: Layout, found: Collector) -> None:
     """Supplier and customer names, addresses, tax ids; the billing contact."""
     anchors: list[tuple[int, str]] = []
@@ -280,7 +318,7 @@ def extract_parties(layout: Layout, found: Collector) -> None:
     _from_prose(layout, names, found)
     _from_labels(layout, names, found)
     for role, span in names.items():
-        found.put(f"{role}.name", layout.quote(span), span, 0.85)
+        found.put(f"{role}.name", _name_value(layout.quote(span)), span, 0.85)
         anchors += [
             (m.start(), role) for m in re.finditer(re.escape(layout.quote(span)), layout.text)
         ]
@@ -536,9 +574,16 @@ def _tax_ids(layout: Layout, anchors: list[tuple[int, str]], found: Collector) -
 
 
 def _put_address(
-    layout: Layout, role: str, span: Span, found: Collector, confidence: float
+    layout: Layout,
+    role: str,
+    span: Span,
+    found: Collector,
+    confidence: float,
+    text: str | None = None,
 ) -> bool:
-    address = read_address(layout.quote(span), span[0])
+    """Read the address at ``span``; ``text``, when given, is its text with words that
+    are not the address (a wrapped label) blanked out."""
+    address = read_address(layout.quote(span) if text is None else text, span[0])
     if address is None:
         return False
     if found.has(f"{role}.address.country"):
@@ -576,7 +621,8 @@ def _addresses(
                 if ":" in nxt.text or layout.text[span[1] : nxt.start].count("\n") > 1:
                     break
                 span = (span[0], nxt.end)
-        _put_address(layout, role, span, found, 0.85)
+        text = labelled.value + layout.text[labelled.value_span[1] : span[1]]
+        _put_address(layout, role, span, found, 0.85, text)
     for role, name_span in names.items():
         if found.has(f"{role}.address.country"):
             continue

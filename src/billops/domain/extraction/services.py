@@ -25,11 +25,12 @@ A Statement of Work prices services in ways an order form does not:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
 from billops.domain.extraction.fields import DateReader, sentence_at, sentences
-from billops.domain.extraction.layout import Layout
+from billops.domain.extraction.layout import Layout, Line
 from billops.domain.extraction.lines import LineDraft, read_amount
 from billops.domain.extraction.model import DocumentKind
 from billops.domain.extraction.sources import Collector, Span, trim
@@ -383,27 +384,16 @@ def _expenses(layout: Layout, found: Collector) -> None:
                     (near[0].start, near[0].end),
                     0.75,
                 )
-        elif re.search(
+        elif at_cost := re.search(
             (
                 r"at (?:actual )?cost|without (?:any )?mark[- ]?up|no mark[- ]?up"
                 r"|zum selbstkostenpreis|ohne aufschlag"
             ),
             lower,
         ):
-            at_cost = re.search(
-                (
-                    r"at (?:actual )?cost|without (?:any )?mark[- ]?up|no mark[- ]?up"
-                    r"|zum selbstkostenpreis|ohne aufschlag"
-                ),
-                lower,
-            )
-            assert at_cost is not None
-            found.put(
-                "expenses_policy.markup_percent",
-                "0",
-                (span[0] + at_cost.start(), span[0] + at_cost.end()),
-                0.75,
-            )
+            # the terms model reads no mark-up as "at cost": there is nothing to record
+            quote = sentence[at_cost.start() : at_cost.end()]
+            found.note(f"expenses_policy: billed {quote!r}: no mark-up recorded")
         cap = _CAP_WORDS.search(sentence) or re.search(
             r"up to|maximum|höchstens|limit", sentence, re.IGNORECASE
         )
@@ -433,7 +423,8 @@ def _expenses(layout: Layout, found: Collector) -> None:
 # ---------------------------------------------------------------- tiers
 
 _TIER_PRICE: Final = re.compile(
-    r"(?::|@|\bat\b|=|\|)\s*(?P<price>(?:[A-Z]{3}|[$€£])\s?\d[\d,.]*|\d[\d,.]*\s?(?:[A-Z]{3}|[$€£]))"
+    r"(?::|@|\bat\b|=|\||\t| {2,})\s*"
+    r"(?P<price>(?:[A-Z]{3}|[$€£])\s?\d[\d,.]*|\d[\d,.]*\s?(?:[A-Z]{3}|[$€£]))"
 )
 _TIER_RANGE: Final = re.compile(
     (
@@ -443,12 +434,45 @@ _TIER_RANGE: Final = re.compile(
     re.IGNORECASE,
 )
 _TIER_OPEN: Final = re.compile(
-    r"\b(?:above|over|more than|beyond|thereafter|in excess of|über)\b|\d\s*\+", re.IGNORECASE
+    r"\b(?:above|over|more than|beyond|thereafter|in excess of|über|ab)\b|\d\s*\+", re.IGNORECASE
 )
+_TIER_CONTEXT: Final = re.compile(
+    r"tier|usage|volume|overage|staffel|package|graduated|per started|stufe", re.IGNORECASE
+)
+_PACKAGE_SIZE: Final = re.compile(
+    r"\bper\s+(?:(?:started|each|every)\s+)?(?:package|block|bundle|pack)?\s*(?:of\s+)?"
+    r"(?P<n>\d[\d,.' ]*\d|\d)\s+(?:units?|calls?|messages?|requests?|transactions?|credits?"
+    r"|events?|einheiten)\b",
+    re.IGNORECASE,
+)
+_DATED: Final = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul"
+    r"|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b|\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun"
+    r"|jul|aug|sep|oct|nov|dec|mär)[a-zä]*\.? \d{4}\b",
+    re.IGNORECASE,
+)
+_TIER_ITEM: Final = re.compile(r"\b(?:item|line|position|pos\.)\s+(?P<n>\d{1,3})\b", re.IGNORECASE)
+_VOLUME: Final = re.compile(
+    r"\bvolume\b(?! of)|all units|volume-based|the tier the total reaches", re.IGNORECASE
+)
+_GRADUATED: Final = re.compile(
+    r"graduated|each unit at (?:the price of )?(?:its|the) tier|stepped|gestaffelt|incremental",
+    re.IGNORECASE,
+)
+_PACKAGE: Final = re.compile(r"\bpackages?\b|per started|\bblocks? of\b|paket", re.IGNORECASE)
 
 
 def read_tier(text: str) -> tuple[Decimal | None, Decimal, Span] | None:
-    """(up_to, or None for the open-ended tier; unit price; span of the price) of a tier line."""
+    """(up_to, or None for the open-ended tier; unit price; span of the price) of a tier line.
+
+    The price follows a colon, ``at``, ``@``, ``=``, a table cell's edge or a
+    column gap:
+
+    >>> read_tier("1 - 100,000\tUSD 0.009 per unit")[:2]
+    (Decimal('100000'), Decimal('0.009'))
+    >>> read_tier("above 5,000,000  $0.001 per unit")[:2]
+    (None, Decimal('0.001'))
+    """
     price_match = _TIER_PRICE.search(text)
     if price_match is None:
         return None
@@ -467,55 +491,130 @@ def read_tier(text: str) -> tuple[Decimal | None, Decimal, Span] | None:
     return None
 
 
-def _tiers(layout: Layout, drafts: list[LineDraft], found: Collector) -> None:
-    usage = [i for i in range(len(drafts)) if found.get(f"lines[{i}].billing_model") == "usage"]
-    tier_lines: list[tuple[Decimal | None, Decimal, Span, Span]] = []
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    up_to: Decimal | None
+    price: Decimal
+    price_span: Span
+    line: Line
+
+
+def _tier_blocks(layout: Layout) -> list[list[_Tier]]:
+    """Runs of consecutive tier lines (a tier table's rows, or a list of tier sentences)."""
+    blocks: list[list[_Tier]] = []
     for line in layout.lines:
-        lower = line.text.lower()
-        section = layout.section_at(line.start) or ""
-        if not (re.search(r"tier|usage|volume|overage|staffel", section + " " + lower)):
-            continue
         read = read_tier(line.text)
-        if read is None:
-            continue
+        if read is None or _DATED.search(line.text):
+            continue  # a tier counts units; a row with a date is a line or a ramp step
         up_to, price, span = read
-        tier_lines.append(
-            (up_to, price, (span[0] + line.start, span[1] + line.start), (line.start, line.end))
-        )
-    if len(tier_lines) < 2:
-        return
-    if not usage:
-        found.note("usage tiers found, but no usage line to attach them to")
-        return
-    path = f"lines[{usage[0]}]"
+        tier = _Tier(up_to, price, (span[0] + line.start, span[1] + line.start), line)
+        if blocks and blocks[-1][-1].line.index == line.index - 1:
+            blocks[-1].append(tier)
+        else:
+            blocks.append([tier])
+    return blocks
+
+
+def _tier_intro(layout: Layout, block: list[_Tier]) -> tuple[str, int]:
+    """The (at most three) lines before a tier block, which name its line and its mode."""
+    first = block[0].line.index
+    lines = layout.lines[max(first - 3, 0) : first]
+    if not lines:
+        return "", block[0].line.start
+    return layout.text[lines[0].start : lines[-1].end], lines[0].start
+
+
+def _tiers(layout: Layout, drafts: list[LineDraft], found: Collector) -> None:
+    """Usage tiers, each run of tier lines attached to the line it names or the next usage line.
+
+    The sentence before the tiers (``Item 2 usage tiers, volume (all units at
+    the price of the tier the total reaches):``) names the line and the mode:
+    volume, package (a price per started package of ``package_size`` units;
+    ``AUD 120.00 per 1,000 units``) or graduated (each unit at its tier's
+    price), the mode assumed, and noted, when nothing says.
+    """
+    usage = [i for i in range(len(drafts)) if found.get(f"lines[{i}].billing_model") == "usage"]
+    pending = list(usage)
+    blocks = _tier_blocks(layout)
+    for block in blocks:
+        intro, intro_start = _tier_intro(layout, block)
+        section = layout.section_at(block[0].line.start) or ""
+        context = " ".join([section, intro, *(t.line.text for t in block)])
+        if not _TIER_CONTEXT.search(context) or (
+            len(block) < 2 and not re.search(r"tier|staffel|stufe", section + " " + intro, re.I)
+        ):
+            continue
+        named = list(_TIER_ITEM.finditer(intro))
+        target: int | None = None
+        if named and 1 <= int(named[-1].group("n")) <= len(drafts):
+            target = int(named[-1].group("n")) - 1
+        elif pending:
+            target = pending[0]
+        if target is None:
+            found.note("usage tiers found, but no usage line to attach them to")
+            continue
+        if target in pending:
+            pending.remove(target)
+        _put_tiers(layout, f"lines[{target}]", block, intro, intro_start, len(blocks), found)
+
+
+def _put_tiers(
+    layout: Layout,
+    path: str,
+    block: list[_Tier],
+    intro: str,
+    intro_start: int,
+    block_count: int,
+    found: Collector,
+) -> None:
     previous: Decimal | None = None
-    for index, (up_to, price, price_span, line_span) in enumerate(tier_lines):
-        last = index == len(tier_lines) - 1
-        if (up_to is None and not last) or (
-            up_to is not None and previous is not None and up_to <= previous
+    for index, tier in enumerate(block):
+        last = index == len(block) - 1
+        if (tier.up_to is None and not last) or (
+            tier.up_to is not None and previous is not None and tier.up_to <= previous
         ):
             found.note(f"{path}: usage tiers out of order; not recorded")
-            for key in [k for k in found.values if k.startswith(f"{path}.tiers")]:
-                del found.values[key]
             return
-        if up_to is not None:
-            found.put(f"{path}.tiers[{index}].up_to", str(up_to), line_span, 0.75)
-            previous = up_to
-        found.put(f"{path}.tiers[{index}].unit_price", str(price), price_span, 0.75)
-    text = layout.text.lower()
-    volume = re.search(r"volume pricing|volume tier|all units|volume-based", text)
-    graduated = re.search(
-        r"graduated|each unit at (?:the price of )?its tier|stepped|gestaffelt", text
-    )
-    stated = volume or graduated
-    mode_span = (stated.start(), stated.end()) if stated else tier_lines[0][3]
+        previous = tier.up_to if tier.up_to is not None else previous
+    sizes = [_PACKAGE_SIZE.search(tier.line.text) for tier in block]
+    mode_match = _PACKAGE.search(intro) or _VOLUME.search(intro) or _GRADUATED.search(intro)
+    mode_span: Span | None = None
+    if mode_match is not None:
+        mode_span = (intro_start + mode_match.start(), intro_start + mode_match.end())
+    elif block_count == 1:  # the document's one tier schedule: a mode stated anywhere is its
+        mode_match = _VOLUME.search(layout.text) or _GRADUATED.search(layout.text)
+        mode_span = mode_match.span() if mode_match else None
+    mode = "graduated"
+    if mode_match is not None:
+        word = mode_match.group(0)
+        mode = (
+            "package"
+            if _PACKAGE.fullmatch(word)
+            else "volume"
+            if _VOLUME.fullmatch(word)
+            else "graduated"
+        )
+    for index, tier in enumerate(block):
+        line_span = (tier.line.start, tier.line.end)
+        if tier.up_to is not None:
+            found.put(f"{path}.tiers[{index}].up_to", str(tier.up_to), line_span, 0.75)
+        found.put(f"{path}.tiers[{index}].unit_price", str(tier.price), tier.price_span, 0.75)
+        size = sizes[index]
+        if mode == "package" and size is not None:
+            number = parse_number(size.group("n"))
+            if number is not None:
+                where = (tier.line.start + size.start("n"), tier.line.start + size.end("n"))
+                found.put(f"{path}.tiers[{index}].package_size", str(number), where, 0.75)
     found.put(
-        f"{path}.tier_mode", "volume" if volume else "graduated", mode_span, 0.75 if stated else 0.5
+        f"{path}.tier_mode",
+        mode,
+        mode_span or (block[0].line.start, block[0].line.end),
+        0.75 if mode_span else 0.5,
     )
-    if not stated:
+    if mode_span is None:
         found.note(
             f"{path}: usage tiers read as graduated (each unit at its tier's price); the docum"
-            f"ent does not say volume"
+            f"ent does not say volume or package"
         )
 
 
