@@ -2088,7 +2088,6 @@ SPECS: tuple[Spec, ...] = (
             ),
             "signature_date": "2026-01-28",
             "effective_date": "2026-02-01",
-            "end_date": "2029-01-31",
             "term_months": 36,
             "currency": "EUR",
             "payment_terms": {"net_days": 30},
@@ -2115,7 +2114,8 @@ SPECS: tuple[Spec, ...] = (
         },
         Style(dates="uk", money="symbol", parties="prose", wording=3),
         notes="A master agreement carrying its own order schedule (classified msa); "
-        "three-year term with auto-renewal, notice and uplift cap.",
+        "three-year term with auto-renewal, notice and uplift cap. The document states "
+        "the effective date and a 36-month term but no end date, so none is expected.",
         extra=LEGAL,
     ),
     Spec(
