@@ -180,3 +180,23 @@ def test_adding_the_missing_customer_resolves_its_finding(db: Database) -> None:
 def test_an_unknown_contract_is_named(db: Database) -> None:
     with pytest.raises(NotFound, match="no contract with id 'OF-404'"):
         validate_contract(db, "OF-404", actor=CHECKER, policy=Policy(), today=TODAY)
+
+
+def test_once_a_catalogue_is_loaded_an_unknown_product_blocks_the_contract(db: Database) -> None:
+    from billops.adapters.storage.setup_store import CatalogStore
+    from tests.rules.test_catalogue import CATALOGUE
+
+    store_parties(db)
+    data = contract()
+    data["lines"][1]["sku"] = "XYZ-9"
+    data["lines"][1]["description"] = "Quantum consulting"
+    save_contract(db, data)
+    before = _validate(db, FixedClock())
+    assert not [f for f in before.findings if f.rule_id.startswith("CATALOG-")]  # no catalogue yet
+    with db.transaction() as session:
+        CatalogStore(session, "loader").save(CATALOGUE.records())
+    after = _validate(db, FixedClock())
+    found = [f for f in after.findings if f.rule_id.startswith("CATALOG-")]
+    assert [(f.rule_id, f.finding.fields, f.status) for f in found] == [
+        ("CATALOG-PRODUCT", ("lines[1].sku", "lines[1].description"), "open")
+    ]

@@ -60,6 +60,7 @@ from typing import Any, Final
 from billops.adapters.storage.audit_store import Clock, utc_now
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
+from billops.adapters.storage.setup_store import CatalogStore
 from billops.adapters.storage.validation_store import (
     Approval,
     Opportunities,
@@ -68,6 +69,7 @@ from billops.adapters.storage.validation_store import (
     SyncOutcome,
     ValidationStore,
 )
+from billops.domain.catalog import Catalogue, parse_catalogue
 from billops.domain.contract import ContractTerms, Provenance
 from billops.domain.crm import Opportunity
 from billops.domain.crm_matching import OpportunityMatch, match_opportunity
@@ -264,6 +266,7 @@ def _check(
     entity: LegalEntity | None,
     opportunities: Sequence[Opportunity] | None,
     references: bool,
+    catalogue: Catalogue | None = None,
 ) -> tuple[list[Finding], OpportunityMatch | None]:
     match = None if opportunities is None else match_opportunity(terms, opportunities)
     context = RuleContext(
@@ -274,10 +277,13 @@ def _check(
         entity=entity,
         opportunity=None if match is None else match.opportunity,
         opportunity_candidates=match.candidates if match is not None and match.ambiguous else (),
+        catalogue=catalogue,
     )
     rules = describe_rules()
     if match is None:
         rules = [rule for rule in rules if not rule.rule_id.startswith("CRM-")]
+    if catalogue is None:
+        rules = [rule for rule in rules if not rule.rule_id.startswith("CATALOG-")]
     findings = run_rules(context, rules)
     if references:
         findings += reference_findings(terms, customer=customer, entity=entity, policy=policy)
@@ -299,6 +305,19 @@ class TermsValidation:
     @property
     def open_errors(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+
+class _Unread:
+    """Marks an argument the caller did not pass: read it from storage."""
+
+
+_UNREAD: Final = _Unread()
+
+
+def stored_catalogue(session: Any) -> Catalogue | None:
+    """The stored catalogue, or None when none is loaded (the CATALOG-* rules skip)."""
+    records = CatalogStore(session, "reader").records()
+    return parse_catalogue(records, source="catalog_products") if records else None
 
 
 def validate_terms(
@@ -328,6 +347,7 @@ def validate_terms(
     with database.transaction() as session:
         customer, entity = _parties(session, terms)
         opportunities = Opportunities(session, "reader").list()
+        catalogue = stored_catalogue(session)
     findings, match = _check(
         terms,
         policy=effective,
@@ -336,6 +356,7 @@ def validate_terms(
         entity=entity,
         opportunities=opportunities or None,
         references=True,
+        catalogue=catalogue,
     )
     return TermsValidation(
         terms, tuple(findings), True, match is not None, None if match is None else match.reason
@@ -404,11 +425,12 @@ def validate_contract(
     today: date,
     clock: Clock = utc_now,
     opportunities: Sequence[Opportunity] | None = None,
+    catalogue: Catalogue | _Unread | None = _UNREAD,
 ) -> ValidationResult:
     """Validate the current version of ``contract_id`` and store its findings (one transaction).
 
-    ``opportunities`` lets a batch read the CRM once; by default the stored
-    ones are read.
+    ``opportunities`` and ``catalogue`` let a batch read the CRM and the
+    catalogue once; by default the stored ones are read.
     """
     with database.transaction() as session:
         stored = Contracts(session, actor, clock).get(contract_id)
@@ -416,6 +438,8 @@ def validate_contract(
         customer, entity = _parties(session, terms)
         if opportunities is None:
             opportunities = Opportunities(session, actor, clock).list()
+        if isinstance(catalogue, _Unread):
+            catalogue = stored_catalogue(session)
         effective = _resolve_policy(policy, terms.supplier.code)
         findings, match = _check(
             terms,
@@ -425,6 +449,7 @@ def validate_contract(
             entity=entity,
             opportunities=opportunities or None,
             references=True,
+            catalogue=catalogue,
         )
         store = ValidationStore(session, actor, clock)
         label = _policy_label(effective)
@@ -469,6 +494,7 @@ def validate_contracts(
     """Validate several contracts (every stored one by default), each in its own transaction."""
     with database.transaction() as session:
         opportunities = Opportunities(session, actor).list()
+        catalogue = stored_catalogue(session)
         ids = (
             list(contract_ids)
             if contract_ids is not None
@@ -483,6 +509,7 @@ def validate_contracts(
             today=today,
             clock=clock,
             opportunities=opportunities,
+            catalogue=catalogue,
         )
         for contract_id in ids
     ]

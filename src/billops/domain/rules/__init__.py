@@ -7,6 +7,7 @@ Importing this package registers every rule family, one module each:
 - ``dates``: one coherent term (DATES-*)
 - ``commercial``: terms within the company's policy (COMMERCIAL-*)
 - ``tax``: tax ids valid for their country (TAX-*)
+- ``catalogue``: lines sell products the catalogue knows (CATALOG-*)
 - ``crm``: the contract against the Closed Won opportunity (CRM-*)
 
 ``run_rules(context)`` runs them under the context's policy;
@@ -15,22 +16,24 @@ what each checks and the policy keys it reads are listed in
 ``docs/policy-and-rules.md``.
 """
 
-from billops.domain.rules import arithmetic, commercial, completeness, dates, tax
+from billops.domain.rules import (
+    arithmetic,
+    catalogue,
+    commercial,
+    completeness,
+    crm,
+    dates,
+    tax,
+)
 from billops.domain.rules.engine import describe_rules, run_rules
 from billops.domain.rules.registry import RULES, Rule, RuleContext, rule
-
-# The CRM cross-check rules are written alongside this package; until that
-# module exists, the other families must still load and run.
-try:
-    from billops.domain.rules import crm
-except ImportError:  # pragma: no cover - only while crm.py does not exist yet
-    crm = None  # type: ignore[assignment]
 
 __all__ = [
     "RULES",
     "Rule",
     "RuleContext",
     "arithmetic",
+    "catalogue",
     "commercial",
     "completeness",
     "crm",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from billops.domain.catalog import Catalogue
 from billops.domain.contract import ContractTerms
 from billops.domain.crm import Opportunity
 from billops.domain.findings import Finding, Route, Severity
@@ -34,6 +35,7 @@ class RuleContext:
     entity: LegalEntity | None = None
     opportunity: Opportunity | None = None  # the matched Closed Won opportunity
     opportunity_candidates: tuple[Opportunity, ...] = ()  # when matching was ambiguous
+    catalogue: Catalogue | None = None  # None until a catalogue is loaded: CATALOG-* skip
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
