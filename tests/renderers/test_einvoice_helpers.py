@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from pydantic import ValidationError
 from billops.adapters.renderers import einvoice
 from billops.domain.invoices import InvoiceLine, TaxBreakdown, TaxCategory
 from billops.domain.money import Money
-from billops.domain.parties import LegalEntity
+from billops.domain.parties import LegalEntity, TaxId
+from billops.errors import InvalidInput
 from tests.renderers import samples
 
 
@@ -81,3 +83,56 @@ def test_an_entity_carries_its_bank_account_and_peppol_id_for_its_invoices() -> 
         )  # fmt: skip
     bare = LegalEntity(code="X", name="X", country="US", currency="USD", invoice_prefix="X")
     assert (bare.bank_iban, bare.bank_bic, bare.einvoice_endpoint) == (None, None, None)
+
+
+def _line(
+    quantity: str, price: str, amount: str, currency: str, discount: str | None = None
+) -> InvoiceLine:
+    return InvoiceLine(
+        line_no=1, description="Seats", quantity=Decimal(quantity), unit="seat",
+        unit_price=Decimal(price), net_amount=Money(amount, currency), tax=samples.VAT_19,
+        discount_percent=Decimal(discount) if discount else None,
+    )  # fmt: skip
+
+
+def test_a_printed_part_period_price_too_coarse_for_peppol_r120_is_sent_finer() -> None:
+    # 88 seats for JPY 9, printed at 0.102: 88 x 0.102 = 8.976, 0.024 away (R120 allows 0.02)
+    line = _line("88", "0.102", "9", "JPY")
+    assert einvoice.net_price(line) == Decimal("0.1023")  # 88 x 0.1023 = 9.0024
+    # 17 days of 7 seats at 24.6771: 7 x 24.6771 = 172.7397, within a cent of 172.74: kept
+    assert einvoice.net_price(_line("7", "24.6771", "172.74", "EUR")) == Decimal("24.6771")
+    # a proration credit: negative quantity, positive price (BR-27)
+    credit = _line("-10", "51.613", "-516.13", "EUR")
+    assert einvoice.net_price(credit) == Decimal("51.613")
+
+
+def test_a_yen_discount_is_sent_as_the_effective_net_price_under_the_list_price() -> None:
+    # 7 x 333 less 15 % = 1,981.35 -> JPY 1,981; 7 x 283.05 would be 0.35 away
+    line = _line("7", "333", "1981", "JPY", discount="15")
+    assert (einvoice.net_price(line), einvoice.gross_price(line)) == (Decimal("283"), 333)
+    assert einvoice.price_discount(line) == Decimal(50)
+
+
+def test_electronic_addresses_from_the_peppol_id_else_the_tax_number() -> None:
+    assert einvoice.electronic_address(samples.GLOBEX_DE) == ("9930", "DE987654321")
+    no_endpoint = dataclasses.replace(samples.GLOBEX_DE, endpoint=None)
+    assert einvoice.electronic_address(no_endpoint) == ("9930", "DE987654321")
+    french = dataclasses.replace(no_endpoint, tax_id=TaxId(scheme="vat", value="FR40 303265045"))
+    assert einvoice.electronic_address(french) == ("9957", "FR40303265045")
+    us = dataclasses.replace(samples.NORTHWIND_US, endpoint=None)
+    assert einvoice.electronic_address(us) == ("9959", "123456789")  # EIN 12-3456789
+    assert einvoice.electronic_address(dataclasses.replace(us, tax_id=None)) is None
+
+
+def test_free_text_units_fall_back_to_one() -> None:
+    units = ("api_call", "user", "each", "Quarter", "appliance")
+    assert [einvoice.unit_code(u) for u in units] == ["C62", "C62", "C62", "QAN", "H87"]
+    assert einvoice.unit_code("H87") == "H87"
+
+
+def test_amounts_in_a_three_decimal_currency_cannot_be_sent() -> None:
+    invoice = dataclasses.replace(
+        samples.domestic(), currency="BHD", lines=(_line("1", "1.234", "1.234", "BHD"),)
+    )
+    with pytest.raises(InvalidInput, match="at most 2 decimals; BHD has 3"):
+        einvoice.check_amount_decimals(invoice)

@@ -78,6 +78,7 @@ def render_cii(invoice: Invoice) -> bytes:
             value="None",
             hint="issue the invoice before rendering its e-invoice",
         )
+    einvoice.check_amount_decimals(invoice)
     root = etree.Element(
         f"{{{RSM}}}CrossIndustryInvoice",
         nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT},
@@ -150,7 +151,7 @@ def _party(
     _el(address, "ram:CountryID", party.address.country)
     if party.address.region:
         _el(address, "ram:CountrySubDivisionName", party.address.region)
-    endpoint = einvoice.split_endpoint(party.endpoint)
+    endpoint = einvoice.electronic_address(party)
     if endpoint is not None:
         _el(
             _el(element, "ram:URIUniversalCommunication"),

@@ -14,7 +14,13 @@ way, so the translation from billops' invoice model lives here once:
   (BR-E-10, BR-AE-10 ...), defaulted from the category when the line gives
   none;
 - a line's net price after its discount, so that quantity x net price is
-  the line's net amount (Peppol R120).
+  the line's net amount (Peppol R120), with the list price and the
+  discount per unit beside it (BT-148, BT-147; gross - discount = net,
+  Peppol R046);
+- electronic addresses (BT-34, BT-49) for Peppol, from the party's
+  participant id or its tax number;
+- the two decimals EN 16931 allows on amounts: a currency with three
+  (BHD) cannot be sent as an e-invoice and is refused.
 
     >>> from billops.domain.money import Money
     >>> amount_text(Money("1234.5", "EUR")), amount_text(Money("1001", "JPY"))
@@ -39,14 +45,17 @@ from billops.domain.invoices import (
     TaxCategory,
 )
 from billops.domain.money import Money, currency_minor_units
+from billops.errors import InvalidInput
 
 __all__ = [
     "CII_GUIDELINE",
     "PEPPOL_CUSTOMIZATION",
     "PEPPOL_PROFILE",
     "amount_text",
+    "check_amount_decimals",
     "decimal_text",
     "document_note",
+    "electronic_address",
     "exemption",
     "gross_price",
     "net_price",
@@ -66,6 +75,20 @@ PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 CII_GUIDELINE: Final = "urn:cen.eu:en16931:2017"  # Factur-X / ZUGFeRD profile EN 16931
 
 _HUNDRED = Decimal(100)
+# Peppol R120 accepts |quantity x net price - line amount| <= 0.02; billops stays within 0.01.
+_PRICE_TOLERANCE: Final = Decimal("0.01")
+_MAX_PRICE_PLACES: Final = 12
+
+# Peppol EAS schemes of VAT numbers, by the number's country prefix (Greece writes EL).
+_VAT_EAS: Final = {
+    "AT": "9914", "ES": "9920", "AD": "9922", "AL": "9923", "BA": "9924", "BE": "9925",
+    "BG": "9926", "CH": "9927", "CY": "9928", "CZ": "9929", "DE": "9930", "EE": "9931",
+    "GB": "9932", "EL": "9933", "GR": "9933", "HR": "9934", "IE": "9935", "LI": "9936",
+    "LT": "9937", "LU": "9938", "LV": "9939", "MC": "9940", "ME": "9941", "MK": "9942",
+    "MT": "9943", "NL": "9944", "PL": "9945", "PT": "9946", "RO": "9947", "RS": "9948",
+    "SI": "9949", "SK": "9950", "SM": "9951", "TR": "9952", "VA": "9953", "FR": "9957",
+    "HU": "9910", "IT": "0211",
+}  # fmt: skip
 
 # Units as billing teams write them -> UN/ECE Recommendation 20 (BR-CL-23).
 _UNITS: Final = {
@@ -78,9 +101,16 @@ _UNITS: Final = {
     "month": "MON", "months": "MON", "mo": "MON", "year": "ANN", "years": "ANN",
     "kg": "KGM", "kilogram": "KGM", "mb": "4L", "gb": "E34", "tb": "E35",
     "call": "C62", "calls": "C62", "request": "C62", "requests": "C62",
+    "api_call": "C62", "api_calls": "C62", "api call": "C62", "api calls": "C62",
+    "transaction": "C62", "transactions": "C62", "event": "C62", "events": "C62",
+    "appliance": "H87", "device": "H87", "kit": "H87",  # physical pieces (H87 piece)
+    "second": "SEC", "seconds": "SEC", "sec": "SEC",
+    "person-day": "DAY", "person_day": "DAY", "man-day": "DAY",
+    "quarter": "QAN", "quarters": "QAN",
+    "gigabyte": "E34", "terabyte": "E35", "megabyte": "4L", "kwh": "KWH",
 }  # fmt: skip
 # Codes passed through as they are when a line already uses one.
-_REC20_CODES: Final = frozenset(_UNITS.values()) | {"H87", "XPP", "LS", "SEC", "KWH", "MTR"}
+_REC20_CODES: Final = frozenset(_UNITS.values()) | {"XPP", "LS", "MTR"}
 
 # The wording each category without VAT must carry (BT-120) when the line gives none,
 # with its VATEX code (BT-121).
@@ -106,10 +136,14 @@ def decimal_text(value: Decimal) -> str:
 
 
 def unit_code(unit: str) -> str:
-    """The UN/ECE Rec 20 code of a unit; units billops does not know count as pieces."""
+    """The UN/ECE Rec 20 code of a unit; units billops does not know count as one (C62).
+
+    The free text stays on the line (and on the PDF): ``"api_call"`` is
+    printed as written and sent as ``C62``.
+    """
     if unit in _REC20_CODES:
         return unit
-    return _UNITS.get(unit.strip().lower(), "C62")
+    return _UNITS.get(" ".join(unit.strip().lower().split()), "C62")
 
 
 def type_code(invoice: Invoice) -> str:
@@ -130,22 +164,86 @@ def exemption(group: TaxBreakdown) -> tuple[str | None, str | None]:
 
 
 def net_price(line: InvoiceLine) -> Decimal:
-    """The unit price after the line's discount (BT-146): quantity x it = the net amount."""
-    if not line.discount_percent:
-        return line.unit_price
-    return line.unit_price * (_HUNDRED - line.discount_percent) / _HUNDRED
+    """The unit price after the line's discount (BT-146): quantity x it = the net amount.
+
+    The contract's price less the discount when quantity x that price lands
+    within a hundredth of the line's amount (the rounding of a cent in
+    euros); otherwise, the effective price ``amount / quantity`` to as many
+    places as it takes to land there. Peppol R120 allows a difference of
+    0.02, and a price rounded for print does not always stay inside it: a
+    part period of 88 seats for JPY 9 printed at 0.102 gives 8.976, sent
+    here as 0.1023 (9.0024). Prices carry any number of decimals in
+    EN 16931; amounts carry at most two.
+    """
+    nominal = line.unit_price
+    if line.discount_percent:
+        nominal = line.unit_price * (_HUNDRED - line.discount_percent) / _HUNDRED
+    amount = line.net_amount.amount
+    if line.quantity == 0 or abs(line.quantity * nominal - amount) <= _PRICE_TOLERANCE:
+        return nominal
+    exact = amount / line.quantity
+    places = max(currency_minor_units(line.net_amount.currency), 2)
+    while places < _MAX_PRICE_PLACES:
+        price = exact.quantize(Decimal(1).scaleb(-places))
+        if abs(line.quantity * price - amount) <= _PRICE_TOLERANCE / 2:
+            return price
+        places += 1
+    return exact.quantize(Decimal(1).scaleb(-_MAX_PRICE_PLACES))
 
 
 def gross_price(line: InvoiceLine) -> Decimal | None:
     """The list price before the discount (BT-148), when the line has a discount."""
-    return line.unit_price if line.discount_percent else None
+    if not line.discount_percent or net_price(line) > line.unit_price:
+        return None
+    return line.unit_price
 
 
 def price_discount(line: InvoiceLine) -> Decimal | None:
-    """The discount per unit (BT-147), when the line has one."""
-    if not line.discount_percent:
+    """The discount per unit (BT-147): gross less net price, so that Peppol R046 holds."""
+    gross = gross_price(line)
+    if gross is None:
         return None
-    return line.unit_price - net_price(line)
+    return gross - net_price(line)
+
+
+def check_amount_decimals(invoice: Invoice) -> None:
+    """Refuse a currency whose minor units EN 16931 cannot carry (amounts: 2 decimals).
+
+    BR-DEC-* allow at most two decimals on every amount, so an invoice in
+    Bahraini dinars (3) cannot be an EN 16931 e-invoice without changing its
+    amounts; it is refused rather than sent wrong.
+    """
+    digits = currency_minor_units(invoice.currency)
+    if digits > 2:
+        raise InvalidInput(
+            f"an EN 16931 e-invoice carries amounts with at most 2 decimals; "
+            f"{invoice.currency} has {digits}",
+            field="currency",
+            value=invoice.currency,
+            hint="send the PDF only, or invoice in a currency with at most 2 decimals",
+        )
+
+
+def electronic_address(party: InvoiceParty) -> tuple[str, str] | None:
+    """The party's electronic address (BT-34 / BT-49) as (EAS scheme, id).
+
+    Its Peppol participant id when known; else one made of its tax number
+    under the Peppol EAS scheme of that number (``9930`` German VAT,
+    ``9957`` French VAT, ``9959`` US EIN...), as Peppol needs one (R010,
+    R020) and VAT-based participant ids are the common ones; else none.
+    """
+    given = split_endpoint(party.endpoint)
+    if given is not None:
+        return given
+    if party.tax_id is None:
+        return None
+    number = party.tax_id.value.replace(" ", "").replace("-", "").upper()
+    if party.tax_id.scheme == "vat":
+        scheme = _VAT_EAS.get(number[:2])
+        return (scheme, number) if scheme else None
+    if party.tax_id.scheme == "ein" and number.isdigit():
+        return "9959", number
+    return None
 
 
 def vat_id(party: InvoiceParty) -> str | None:

@@ -78,6 +78,7 @@ def render_ubl(invoice: Invoice) -> bytes:
             value="None",
             hint="issue the invoice before rendering its e-invoice",
         )
+    einvoice.check_amount_decimals(invoice)
     credit = invoice.kind is DocumentKind.CREDIT_NOTE
     namespace = CREDIT_NOTE_NS if credit else INVOICE_NS
     root = etree.Element(
@@ -129,7 +130,7 @@ def _outside_scope_only(invoice: Invoice) -> bool:
 
 def _party(holder: etree._Element, party: InvoiceParty, no_vat_ids: bool, *, seller: bool) -> None:
     element = _cac(holder, "Party")
-    endpoint = einvoice.split_endpoint(party.endpoint)
+    endpoint = einvoice.electronic_address(party)
     if endpoint is not None:
         _cbc(element, "EndpointID", endpoint[1], schemeID=endpoint[0])
     if party.code:
