@@ -56,10 +56,34 @@ def draft(
     after: JSONValue,
     reason: str | None,
 ) -> AuditRecord:
-    """An unsealed record (no hash yet)."""
+    """An unsealed record (no hash yet), its values in the form the database gives back.
+
+    The hash must be computed over exactly what a later ``verify`` reads, so
+    ``before`` and ``after`` are taken through JSON first: a tuple becomes a
+    list and a dict's non-text keys become text (``{10: .., 9: ..}`` would
+    otherwise hash with its keys in number order and be re-read, and
+    re-hashed, in text order, and the record would look tampered with).
+
+        >>> draft(1, "t", "ana", "x", "X-1", "create", None, {10: "a", 9: ("b",)}, None).after
+        {'9': ['b'], '10': 'a'}
+    """
     return AuditRecord(
-        seq, occurred_at, actor, entity_type, entity_id, action, before, after, reason
+        seq,
+        occurred_at,
+        actor,
+        entity_type,
+        entity_id,
+        action,
+        stored_form(before),
+        stored_form(after),
+        reason,
     )
+
+
+def stored_form(value: JSONValue) -> JSONValue:
+    """``value`` as it reads back from a JSON column: serialised, then parsed again."""
+    _check_no_float(value)
+    return json.loads(canonical(value))
 
 
 def canonical(value: JSONValue) -> str:
