@@ -32,7 +32,9 @@ _counter = itertools.count()
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    # The process id keeps two test runs against one PostgreSQL server apart:
+    # without it, each run's gw0 would drop the other's template database.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
