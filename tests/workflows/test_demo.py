@@ -8,6 +8,7 @@ from billops.adapters.storage.database import open_database
 from billops.adapters.storage.repositories import Contracts
 from billops.workflows.contracts import portfolio
 from billops.workflows.demo import run_demo
+from tests.einvoice.validator import EInvoiceValidator, format_findings
 
 
 def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -> None:
@@ -58,6 +59,26 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
         "time_and_materials",
         "usage",
     ]
+    # billing: a catch-up run for the months before November, then November's run
+    billing = report.billing
+    assert (billing["catch_up_as_of"], billing["catch_up_drafted"]) == ("2026-10-31", 19)
+    assert billing["catch_up_issued"] == 17
+    assert billing["catch_up_held_by_check"] == {"INV-PO-EXHAUSTED": 2}
+    assert (billing["drafted"], billing["held"], billing["issued"]) == (12, 1, 11)
+    assert billing["held_by_check"] == {"INV-PO-EXHAUSTED": 1}
+    assert billing["rerun_drafted"] == 0
+    assert billing["credit_note"] == "NWDE-2026-000012"
+    assert billing["invoices_by_status"] == {"draft": 0, "held": 3, "approved": 0, "issued": 28}
+    assert billing["open_holds"] == 3
+    assert billing["documents"] == 9
+    einvoices = sorted((tmp_path / "invoices").glob("*.ubl.xml")) + sorted(
+        (tmp_path / "invoices").glob("*.facturx.pdf")
+    )
+    assert len(einvoices) == 6  # two invoices and a credit note, UBL and Factur-X
+    validator = EInvoiceValidator()  # the official EN 16931 (and Peppol BIS) rules
+    for path in einvoices:
+        findings = validator.validate_file(path)
+        assert not findings, f"{path.name}: {format_findings(findings)}"
     assert report.not_yet_loaded == []
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# billops demo")
@@ -76,9 +97,9 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
 
 
 def test_running_the_demo_again_in_the_same_folder_gives_the_same_result(tmp_path: Path) -> None:
-    first = run_demo(tmp_path, customers=8, say=lambda _: None)
-    smaller = run_demo(tmp_path, customers=4, say=lambda _: None)
-    again = run_demo(tmp_path, customers=8, say=lambda _: None)
+    first = run_demo(tmp_path, customers=8, say=lambda _: None, invoice_documents=0)
+    smaller = run_demo(tmp_path, customers=4, say=lambda _: None, invoice_documents=0)
+    again = run_demo(tmp_path, customers=8, say=lambda _: None, invoice_documents=0)
     assert smaller.customers == 4
     assert smaller.contracts < first.contracts
     assert (again.customers, again.contracts, again.audit_records) == (

@@ -26,6 +26,7 @@ from billops.adapters.storage.database import open_database
 from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
 from billops.demo.generator import iter_accounts, write_accounts
 from billops.domain.contract import DocumentType, PaymentTerms
+from billops.workflows.billing_demo import demo_billing_step
 from billops.workflows.contracts import import_contracts
 from billops.workflows.intake import demo_intake_step
 from billops.workflows.parties import import_customers, import_entities
@@ -51,6 +52,7 @@ class DemoReport:
     validation: dict[str, Any] = field(default_factory=dict)
     intake: dict[str, Any] = field(default_factory=dict)
     setup: dict[str, Any] = field(default_factory=dict)
+    billing: dict[str, Any] = field(default_factory=dict)
 
 
 def run_demo(
@@ -61,6 +63,7 @@ def run_demo(
     as_of: date = date(2026, 11, 30),
     say: Say = print,
     progress: Progress = SILENT,
+    invoice_documents: int = 1,
 ) -> DemoReport:
     out.mkdir(parents=True, exist_ok=True)
     database_path = out / "billops.db"
@@ -68,6 +71,7 @@ def run_demo(
         leftover.unlink(missing_ok=True)
     data_dir = out / "data"
     shutil.rmtree(data_dir, ignore_errors=True)  # a smaller run must not inherit stale files
+    shutil.rmtree(out / "invoices", ignore_errors=True)
     say(f"1. generating the demo company ({customers} customers, seed {seed}) into {data_dir}")
     counts = write_accounts(iter_accounts(customers, seed, as_of), data_dir)
     database = open_database(f"sqlite:///{database_path}")
@@ -108,9 +112,13 @@ def run_demo(
         say("6. setup: catalogue, events, orders, projects and billing schedules")
         write_demo_expenses(data_dir)
         setup = demo_setup_step(database, data_dir, say, as_of=as_of, actor=actor)
-        say("7. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
+        say("7. billing: a month's run, holds by check id, approve, issue, documents")
+        billing = demo_billing_step(
+            database, out, say, as_of=as_of, actor=actor, document_sample=invoice_documents
+        )
+        say("8. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
         intake = demo_intake_step(database, out, say)
-        say("8. verifying the audit trail")
+        say("9. verifying the audit trail")
         with database.transaction() as session:
             report = audit_store.verify(session)
             totals = (
@@ -134,6 +142,7 @@ def run_demo(
         validation=validation,
         intake=intake,
         setup=setup,
+        billing=billing,
         not_yet_loaded=[
             f"{kind} ({count})"
             for kind, count in sorted(counts.items())
@@ -207,6 +216,13 @@ def _write_summary(path: Path, report: DemoReport) -> None:
         f"- amendment: {report.setup.get('amendment')}; "
         f"{report.setup.get('pending_amendments')} more approved amendments wait for "
         "`billops amend`",
+        f"- billing: catch-up as of {report.billing.get('catch_up_as_of')} drafted "
+        f"{report.billing.get('catch_up_drafted')} invoices (issued "
+        f"{report.billing.get('catch_up_issued')}); the month's run drafted "
+        f"{report.billing.get('drafted')}, held {report.billing.get('held')} "
+        f"({report.billing.get('held_by_check')}), issued {report.billing.get('issued')}; "
+        f"a re-run drafted {report.billing.get('rerun_drafted')}; "
+        f"{report.billing.get('documents')} documents under invoices/",
         "",
         *report.setup.get("schedules_markdown", []),
     ]

@@ -133,9 +133,10 @@ class AuditHeadRow(Base):
 # The tables of later steps live in their own modules; importing them here
 # puts them on Base.metadata for Alembic and the schema tests.
 from billops.adapters.storage import (  # noqa: E402
+    tables_billing,
     tables_intake,
     tables_setup,
     tables_validation,
 )
 
-__all__ = ["Base", "tables_intake", "tables_setup", "tables_validation"]
+__all__ = ["Base", "tables_billing", "tables_intake", "tables_setup", "tables_validation"]

@@ -18,6 +18,7 @@ from billops import __version__
 from billops.errors import BillopsError
 from billops.interfaces.cli import (
     audit,
+    billing,
     catalog,
     contract,
     contract_edit,
@@ -29,6 +30,7 @@ from billops.interfaces.cli import (
     entity,
     finding,
     intake,
+    invoice,
     policy,
     queue,
     schema,
@@ -61,6 +63,8 @@ app.add_typer(setup_.event_app, name="event")
 app.command("amend")(setup_.amend_command)
 app.add_typer(setup_.order_app, name="order")
 app.add_typer(setup_.project_app, name="project")
+app.add_typer(billing.app, name="bill")
+app.add_typer(invoice.app, name="invoice")
 app.add_typer(crm.app, name="crm")
 app.add_typer(eval_.app, name="eval")
 app.add_typer(audit.app, name="audit")

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 
 import typer
 
+from billops.adapters.storage.billing_store import BillingStore
 from billops.domain.findings import Route
 from billops.errors import InvalidInput
-from billops.interfaces.cli.output import emit_json, table
+from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.state import state
 from billops.workflows.validation import list_tasks
 
@@ -71,3 +72,8 @@ def list_command(
             for t in tasks
         ],
     )
+    if role in (None, Route.BILLING.value):
+        with state(ctx).database().transaction() as session:
+            holds = len(BillingStore(session, "reader").holds())
+        if holds:
+            say(f"and {holds} invoice holds on the billing queue: see `billops invoice holds`")

@@ -1,0 +1,378 @@
+"""Storing invoices: drafts with their billed lines and holds, numbers, credits, period locks.
+
+``BillingStore`` is the billing run's repository (tables in
+``tables_billing``). Every change writes an audit record in the same
+transaction. The whole ``Invoice`` is kept as JSON (``invoice_image`` /
+``invoice_from_image``, exact decimals as text), beside the columns that are
+searched on. What makes billing exactly-once lives in the database, not
+here: ``invoice_lines`` is unique per ``(contract_id, item_key)``, so a
+second draft of an item fails with ``IntegrityError`` and its transaction
+rolls back whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from billops.adapters.storage.audit_store import Clock, append, utc_now
+from billops.adapters.storage.setup_store import plain
+from billops.adapters.storage.tables_billing import (
+    InvoiceHoldRow,
+    InvoiceLineRow,
+    InvoiceRow,
+    InvoiceSequenceRow,
+    PeriodLockRow,
+)
+from billops.domain.calendar import Period
+from billops.domain.checks import BillingLedger
+from billops.domain.contract import BillingModel
+from billops.domain.findings import Finding
+from billops.domain.invoices import DocumentKind, Invoice, InvoiceStatus
+from billops.domain.money import Money
+from billops.errors import NotFound
+
+__all__ = ["BillingStore", "invoice_from_image", "invoice_image"]
+
+
+def invoice_image(invoice: Invoice) -> dict[str, Any]:
+    """The invoice as JSON-native data (decimals and dates as text)."""
+    image: dict[str, Any] = plain(invoice)
+    return image
+
+
+def invoice_from_image(image: Mapping[str, Any]) -> Invoice:
+    """The ``Invoice`` back from ``invoice_image``'s data."""
+    value: Invoice = _decode(Invoice, image)
+    return value
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return _decode(options[0], value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(_decode(item, v) for v in value)
+    if origin is not None:  # Mapping, dict: kept as data
+        return value
+    if kind is Money:
+        return Money(Decimal(value["amount"]), value["currency"])
+    if kind is Period:
+        return Period(date.fromisoformat(value["start"]), date.fromisoformat(value["end"]))
+    if kind is Decimal:
+        return Decimal(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(value)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind.model_validate(value)
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = typing.get_type_hints(kind)
+        fields = {
+            f.name: _decode(hints[f.name], value[f.name])
+            for f in dataclasses.fields(kind)
+            if f.init and f.name in value
+        }
+        return kind(**fields)
+    return value
+
+
+def _money_text(money: Money) -> str:
+    return format(money.amount, "f")
+
+
+class BillingStore:
+    """Invoices in storage; ``actor`` is who makes the changes (the audit trail's who)."""
+
+    def __init__(self, session: Session, actor: str, clock: Clock = utc_now) -> None:
+        self.session = session
+        self.actor = actor
+        self.clock = clock
+
+    # -- reading -----------------------------------------------------------
+
+    def billed_keys(self, contract_ids: Iterable[str] | None = None) -> frozenset[tuple[str, str]]:
+        """Every (contract id, item key) on an invoice document, whatever its status."""
+        query = select(InvoiceLineRow.contract_id, InvoiceLineRow.item_key)
+        if contract_ids is not None:
+            query = query.where(InvoiceLineRow.contract_id.in_(list(contract_ids)))
+        return frozenset((c, k) for c, k in self.session.execute(query))
+
+    def ledger(self, entity_code: str) -> BillingLedger:
+        """Amounts billed against each not-to-exceed and PO, and the closed period.
+
+        Drafts count: a held draft already reserves its share of a PO.
+        """
+        rows = self.session.execute(
+            select(
+                InvoiceLineRow.contract_id,
+                InvoiceLineRow.billing_model,
+                InvoiceLineRow.purchase_order,
+                InvoiceLineRow.net_amount,
+                InvoiceRow.currency,
+            ).join(InvoiceRow, InvoiceRow.id == InvoiceLineRow.invoice_id)
+        )
+        capped: dict[str, Money] = {}
+        po: dict[str, Money] = {}
+        for contract_id, model, purchase_order, amount, currency in rows:
+            money = Money(Decimal(amount), currency)
+            if model == BillingModel.TIME_AND_MATERIALS.value:
+                capped[contract_id] = capped.get(contract_id, Money(0, currency)) + money
+            if purchase_order:
+                po[purchase_order] = po.get(purchase_order, Money(0, currency)) + money
+        return BillingLedger(
+            capped_billed=capped, po_billed=po, closed_through=self.closed_through(entity_code)
+        )
+
+    def closed_through(self, entity_code: str) -> date | None:
+        return self.session.execute(
+            select(PeriodLockRow.closed_through).where(PeriodLockRow.entity_code == entity_code)
+        ).scalar_one_or_none()
+
+    def row(self, reference: str, *, lock: bool = False) -> InvoiceRow:
+        """An invoice by number, or by id (``12`` or ``#12``) while it has no number."""
+        query = select(InvoiceRow)
+        text = reference.strip().lstrip("#")
+        if text.isdigit():
+            query = query.where(InvoiceRow.id == int(text))
+        else:
+            query = query.where(InvoiceRow.number == reference.strip())
+        if lock:
+            query = query.with_for_update()
+        found = self.session.execute(query).scalar_one_or_none()
+        if found is None:
+            raise NotFound(
+                f"no invoice {reference!r}",
+                field="invoice",
+                value=reference,
+                hint="see `billops invoice list`",
+            )
+        return found
+
+    def rows(
+        self,
+        *,
+        status: str | None = None,
+        customer: str | None = None,
+        kind: str | None = None,
+        entity: str | None = None,
+    ) -> list[InvoiceRow]:
+        query = select(InvoiceRow).order_by(InvoiceRow.id)
+        if status is not None:
+            query = query.where(InvoiceRow.status == status)
+        if customer is not None:
+            query = query.where(InvoiceRow.customer_code == customer)
+        if kind is not None:
+            query = query.where(InvoiceRow.kind == kind)
+        if entity is not None:
+            query = query.where(InvoiceRow.entity_code == entity)
+        return list(self.session.execute(query).scalars())
+
+    def holds(
+        self, invoice_id: int | None = None, status: str | None = "open"
+    ) -> list[InvoiceHoldRow]:
+        query = select(InvoiceHoldRow).order_by(InvoiceHoldRow.invoice_id, InvoiceHoldRow.check_id)
+        if invoice_id is not None:
+            query = query.where(InvoiceHoldRow.invoice_id == invoice_id)
+        if status is not None:
+            query = query.where(InvoiceHoldRow.status == status)
+        return list(self.session.execute(query).scalars())
+
+    def credited(self, invoice_id: int) -> list[InvoiceRow]:
+        """The credit notes that correct an invoice."""
+        return list(
+            self.session.execute(
+                select(InvoiceRow)
+                .where(InvoiceRow.credits_invoice_id == invoice_id)
+                .order_by(InvoiceRow.id)
+            ).scalars()
+        )
+
+    def count(self, status: str | None = None, kind: str = DocumentKind.INVOICE.value) -> int:
+        query = select(func.count()).select_from(InvoiceRow).where(InvoiceRow.kind == kind)
+        if status is not None:
+            query = query.where(InvoiceRow.status == status)
+        return int(self.session.execute(query).scalar_one())
+
+    # -- writing -----------------------------------------------------------
+
+    def add(
+        self,
+        invoice: Invoice,
+        findings: Iterable[Finding] = (),
+        *,
+        reason: str,
+        credits: InvoiceRow | None = None,
+    ) -> InvoiceRow:
+        """Store a drafted invoice (or a credit note) with its billed lines and holds."""
+        now = self.clock()
+        row = InvoiceRow(
+            kind=invoice.kind.value,
+            entity_code=invoice.entity_code,
+            customer_code=invoice.customer_code,
+            currency=invoice.currency,
+            status=invoice.status.value,
+            number=invoice.number,
+            fiscal_year=None,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            purchase_order=invoice.purchase_order,
+            net_total=_money_text(invoice.net_total),
+            tax_total=_money_text(invoice.tax_total),
+            gross_total=_money_text(invoice.gross_total),
+            record=invoice_image(invoice),
+            holds=list(invoice.holds),
+            credits_invoice_id=credits.id if credits is not None else None,
+            reason=invoice.reason,
+            drafted_by=self.actor,
+            drafted_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        if invoice.kind is DocumentKind.INVOICE:
+            self.session.add_all(
+                InvoiceLineRow(
+                    invoice_id=row.id,
+                    line_no=line.line_no,
+                    contract_id=line.source.contract_id,
+                    item_key=line.source.item_key,
+                    billing_model=line.source.billing_model.value,
+                    purchase_order=invoice.purchase_order,
+                    net_amount=_money_text(line.net_amount),
+                )
+                for line in invoice.lines
+                if line.source is not None
+            )
+        failed = {f.rule_id: f for f in findings if f.rule_id in invoice.holds}
+        self.session.add_all(
+            InvoiceHoldRow(
+                invoice_id=row.id,
+                check_id=check_id,
+                message=failed[check_id].message if check_id in failed else check_id,
+                route=failed[check_id].route if check_id in failed else "billing",
+                status="open",
+                created_at=now,
+            )
+            for check_id in invoice.holds
+        )
+        self.session.flush()
+        self._audit(row, "draft" if credits is None else "credit", None, self.summary(row), reason)
+        return row
+
+    def update(self, row: InvoiceRow, invoice: Invoice, *, action: str, reason: str | None) -> None:
+        """Replace a draft's image and status (the trigger refuses this on an issued row)."""
+        before = self.summary(row)
+        row.status = invoice.status.value
+        row.number = invoice.number
+        row.issue_date = invoice.issue_date
+        row.due_date = invoice.due_date
+        row.record = invoice_image(invoice)
+        row.holds = list(invoice.holds)
+        if invoice.status is InvoiceStatus.APPROVED:
+            row.approved_by = self.actor
+        if invoice.status is InvoiceStatus.ISSUED:
+            row.issued_at = self.clock()
+        self.session.flush()
+        self._audit(row, action, before, self.summary(row), reason)
+
+    def close_holds(self, row: InvoiceRow, status: str, reason: str) -> None:
+        now = self.clock()
+        for hold in self.holds(row.id):
+            hold.status = status
+            hold.closed_at = now
+            hold.closed_by = self.actor
+            hold.closed_reason = reason
+        self.session.flush()
+
+    def discard(self, row: InvoiceRow, reason: str) -> None:
+        """Delete a draft or held invoice: its items become billable again."""
+        before = self.summary(row)
+        self.session.delete(row)
+        self.session.flush()
+        self._audit(row, "discard", before, None, reason)
+
+    def next_number(self, entity_code: str, fiscal_year: int) -> int:
+        """The next number of the entity's fiscal year, taken under a row lock (gapless)."""
+        dialect = self.session.get_bind().dialect.name
+        values = {"entity_code": entity_code, "fiscal_year": fiscal_year, "last_number": 0}
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+            InvoiceSequenceRow
+        )
+        self.session.execute(insert.values(**values).on_conflict_do_nothing())
+        sequence = self.session.execute(
+            select(InvoiceSequenceRow)
+            .where(
+                InvoiceSequenceRow.entity_code == entity_code,
+                InvoiceSequenceRow.fiscal_year == fiscal_year,
+            )
+            .with_for_update()
+        ).scalar_one()
+        sequence.last_number += 1
+        self.session.flush()
+        return sequence.last_number
+
+    def close_period(self, entity_code: str, through: date) -> None:
+        lock = self.session.get(PeriodLockRow, entity_code)
+        before = None if lock is None else lock.closed_through.isoformat()
+        if lock is None:
+            lock = PeriodLockRow(entity_code=entity_code, closed_through=through)
+            self.session.add(lock)
+        lock.closed_through = through
+        lock.closed_by = self.actor
+        lock.closed_at = self.clock()
+        self.session.flush()
+        append(
+            self.session,
+            actor=self.actor,
+            entity_type="period_lock",
+            entity_id=entity_code,
+            action="close",
+            before={"closed_through": before},
+            after={"closed_through": through.isoformat()},
+            reason=f"periods closed through {through}",
+            clock=self.clock,
+        )
+
+    @staticmethod
+    def summary(row: InvoiceRow) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "kind": row.kind,
+            "number": row.number,
+            "status": row.status,
+            "customer": row.customer_code,
+            "issue_date": row.issue_date.isoformat(),
+            "gross_total": f"{row.gross_total} {row.currency}",
+            "holds": list(row.holds),
+        }
+
+    def _audit(
+        self, row: InvoiceRow, action: str, before: Any, after: Any, reason: str | None
+    ) -> None:
+        append(
+            self.session,
+            actor=self.actor,
+            entity_type=row.kind,
+            entity_id=row.number or f"#{row.id}",
+            action=action,
+            before=before,
+            after=after,
+            reason=reason,
+            clock=self.clock,
+        )

@@ -1,0 +1,624 @@
+"""The billing run: draft what is due, hold what fails a check, approve, issue, credit.
+
+Step 5 of the flow (DESIGN.md), in the billing team's order:
+
+``bill_run(database, as_of=...)``
+    Recompute-and-diff. For every set-up contract (optionally one entity
+    or one customer) the schedule is rebuilt as of the run date from the
+    approved terms, applied amendments and stored events (so item statuses
+    are those of ``as_of``); the keys already on an invoice are read from
+    ``invoice_lines``, the ledger (PO and not-to-exceed amounts billed, the
+    closed period) from the invoices and ``period_locks``; then
+    ``draft_invoices`` drafts and checks only the difference. Drafts are
+    stored **one transaction per customer**, so a run killed part-way loses
+    at most the customer in flight, and a re-run drafts exactly what is
+    missing. Two runs at once cannot bill an item twice: the second insert
+    of an item breaks ``UNIQUE (contract_id, item_key)``, its customer's
+    transaction rolls back whole and the run reports it (``conflicts``).
+``bill_preview``
+    The same computation; nothing stored.
+``approve`` / ``issue``
+    A draft is approved, then issued: the number
+    (``<prefix>-<fiscal year>-<000001>``, gapless per entity and fiscal
+    year) is taken in the issuing transaction under a row lock, and the
+    PDF, UBL and Factur-X documents are written after the commit.
+``release``
+    A held draft leaves the queue in one of two ways: the data was fixed
+    (the draft is discarded and its customer drafted again, so the checks
+    run on fresh data), or an approver who is not the run's actor
+    overrides the holds with a reason (maker-checker).
+``credit``
+    A credit note for an issued invoice: whole, some lines, or a net
+    amount; never more than what remains creditable on the invoice.
+
+Every state change writes the audit trail in its own transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from billops.adapters.storage.billing_store import BillingStore, invoice_from_image
+from billops.adapters.storage.database import Database
+from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
+from billops.adapters.storage.setup_store import EventStore, SetupStore
+from billops.adapters.storage.tables_billing import InvoiceRow
+from billops.domain.billing import DraftedInvoice, DraftResult, draft_invoices
+from billops.domain.contract import ContractTerms
+from billops.domain.findings import Finding, Severity
+from billops.domain.invoices import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    PaymentInstructions,
+    PrecedingInvoice,
+)
+from billops.domain.money import Money, sum_money
+from billops.domain.parties import LegalEntity
+from billops.domain.schedules import ScheduleItem
+from billops.domain.tax import TaxRules
+from billops.errors import Conflict, InvalidInput
+from billops.workflows.setup import approved_version, compute_setup, stored_catalogue
+
+__all__ = [
+    "BillRun",
+    "approve",
+    "bill_preview",
+    "bill_run",
+    "credit",
+    "fiscal_year",
+    "invoice_number",
+    "issue",
+    "load_tax_rules",
+    "release",
+    "write_documents",
+]
+
+TAX_RULES = Path(__file__).resolve().parents[1] / "policies" / "tax.yaml"
+
+
+class MakerChecker(Conflict):
+    """The approver of an override must not be who ran the billing."""
+
+
+@cache
+def load_tax_rules(path: Path = TAX_RULES) -> TaxRules:
+    """The tax rules of ``policies/tax.yaml``."""
+    return TaxRules.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+
+
+def fiscal_year(entity: LegalEntity, day: date) -> int:
+    """The fiscal year a date falls in, named by the calendar year in which it starts."""
+    return day.year if day.month >= entity.fiscal_year_start_month else day.year - 1
+
+
+def invoice_number(entity: LegalEntity, year: int, sequence: int) -> str:
+    """``NWDE-2026-000001``: the entity's prefix, the fiscal year, six digits."""
+    return f"{entity.invoice_prefix}-{year}-{sequence:06d}"
+
+
+# --------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class BillRun:
+    """What a run drafted (or would draft), per entity."""
+
+    as_of: date
+    stored: bool
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    credit_proposals: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+    conflicts: list[str] = field(default_factory=list)  # customers another run drafted first
+
+    @property
+    def held(self) -> Counter[str]:
+        return Counter(
+            check for draft in self.drafts if draft["status"] == "held" for check in draft["holds"]
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "stored": self.stored,
+            "drafted": len(self.drafts),
+            "held": sum(1 for d in self.drafts if d["status"] == "held"),
+            "held_by_check": dict(sorted(self.held.items())),
+            "skipped_items": self.skipped,
+            "conflicts": self.conflicts,
+            "credit_proposals": self.credit_proposals,
+            "findings": self.findings,
+            "invoices": self.drafts,
+        }
+
+
+@dataclass(frozen=True)
+class _Computed:
+    entity: LegalEntity
+    result: DraftResult
+
+
+def _schedules(
+    session: Session, as_of: date, entity: str | None, customer: str | None
+) -> tuple[dict[str, ContractTerms], list[ScheduleItem]]:
+    """The set-up contracts in scope with their schedules rebuilt as of ``as_of``."""
+    store = SetupStore(session, "reader")
+    contracts = Contracts(session, "reader")
+    catalogue = stored_catalogue(session)
+    terms_by_id: dict[str, ContractTerms] = {}
+    versions: dict[str, tuple[ContractTerms, int]] = {}
+    for contract_id in store.set_up_contracts():
+        stored = approved_version(session, contract_id)
+        terms = stored.terms
+        if entity is not None and terms.supplier.code != entity:
+            continue
+        if customer is not None and terms.customer.code != customer:
+            continue
+        versions[contract_id] = (terms, stored.version)
+    events = EventStore(session, "reader").for_contracts(sorted(versions))
+    items: list[ScheduleItem] = []
+    for contract_id, (terms, version) in sorted(versions.items()):
+        amendments = [
+            contracts.get(row.amendment_id, row.amendment_version).terms
+            for row in store.applied_amendments(contract_id)
+        ]
+        computed = compute_setup(
+            terms,
+            version=version,
+            catalogue=catalogue,
+            events=events,
+            amendments=amendments,
+            as_of=as_of,
+        )
+        terms_by_id[contract_id] = computed.terms
+        items.extend(computed.schedule.items)
+    return terms_by_id, items
+
+
+def _compute(
+    session: Session, as_of: date, entity: str | None, customer: str | None
+) -> tuple[list[_Computed], list[Finding]]:
+    contracts, items = _schedules(session, as_of, entity, customer)
+    entities = {e.code: e for e in LegalEntities(session, "reader").list()}
+    customers = {c.code: c for c in Customers(session, "reader").list()}
+    billing = BillingStore(session, "reader")
+    already = billing.billed_keys()
+    catalogue = stored_catalogue(session)
+    events = EventStore(session, "reader").for_contracts(sorted(contracts))
+    by_entity: dict[str, list[ScheduleItem]] = {}
+    problems: list[Finding] = []
+    for item in items:
+        code = contracts[item.contract_id].supplier.code or ""
+        by_entity.setdefault(code, []).append(item)
+    computed: list[_Computed] = []
+    for code in sorted(by_entity):
+        legal_entity = entities.get(code)
+        if legal_entity is None:
+            problems.append(
+                Finding(
+                    rule_id="BILL-ENTITY-UNKNOWN",
+                    severity=Severity.ERROR,
+                    message=f"legal entity {code!r} of contracts "
+                    f"{sorted({i.contract_id for i in by_entity[code]})} is not recorded; "
+                    "their items are not billed",
+                    hint="add it with `billops entity import`",
+                )
+            )
+            continue
+        scoped = {i.contract_id: contracts[i.contract_id] for i in by_entity[code]}
+        result = draft_invoices(
+            by_entity[code],
+            scoped,
+            legal_entity,
+            customers,
+            as_of=as_of,
+            already_billed=already,
+            tax_rules=load_tax_rules(),
+            catalogue=catalogue,
+            events=events,
+            ledger=billing.ledger(code),
+        )
+        computed.append(_Computed(legal_entity, result))
+    return computed, problems
+
+
+def _describe(draft: DraftedInvoice, row: InvoiceRow | None = None) -> dict[str, Any]:
+    invoice = draft.invoice
+    return {
+        "id": None if row is None else row.id,
+        "entity": invoice.entity_code,
+        "customer": invoice.customer_code,
+        "currency": invoice.currency,
+        "purchase_order": invoice.purchase_order,
+        "contracts": list(invoice.contract_ids),
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "lines": len(invoice.lines),
+        "net_total": str(invoice.net_total.amount),
+        "tax_total": str(invoice.tax_total.amount),
+        "gross_total": str(invoice.gross_total.amount),
+        "status": invoice.status.value,
+        "holds": list(invoice.holds),
+        "checks": [f.as_dict() for f in draft.findings],
+    }
+
+
+def _result(
+    as_of: date, stored: bool, computed: list[_Computed], problems: list[Finding]
+) -> BillRun:
+    run = BillRun(as_of=as_of, stored=stored)
+    run.findings = [f.as_dict() for f in problems]
+    for part in computed:
+        run.findings += [
+            f.as_dict() for f in part.result.findings if not f.rule_id.startswith("INV-")
+        ]
+        run.skipped += len(part.result.skipped)
+        run.credit_proposals += [
+            {
+                "customer": p.key.customer_code,
+                "contracts": list(p.contract_ids),
+                "total": str(p.total),
+                "reason": p.reason,
+            }
+            for p in part.result.credit_proposals
+        ]
+    return run
+
+
+def bill_preview(
+    database: Database, *, as_of: date, entity: str | None = None, customer: str | None = None
+) -> BillRun:
+    """Exactly the invoices ``bill_run`` would draft, with their check results; stores nothing."""
+    with database.transaction() as session:
+        computed, problems = _compute(session, as_of, entity, customer)
+        session.rollback()
+    run = _result(as_of, False, computed, problems)
+    run.drafts = [_describe(d) for part in computed for d in part.result.drafts]
+    return run
+
+
+def bill_run(
+    database: Database,
+    *,
+    as_of: date,
+    actor: str,
+    entity: str | None = None,
+    customer: str | None = None,
+) -> BillRun:
+    """Draft, check and store what is due and not billed yet (see the module docstring)."""
+    with database.sessions() as session:
+        computed, problems = _compute(session, as_of, entity, customer)
+    run = _result(as_of, True, computed, problems)
+    reason = f"billing run as of {as_of}"
+    for part in computed:
+        groups: dict[str, list[DraftedInvoice]] = {}
+        for draft in part.result.drafts:
+            groups.setdefault(draft.invoice.customer_code, []).append(draft)
+        for customer_code, drafts in groups.items():
+            try:
+                with database.transaction() as session:
+                    store = BillingStore(session, actor)
+                    described = [
+                        _describe(d, store.add(d.invoice, d.findings, reason=reason))
+                        for d in drafts
+                    ]
+            except IntegrityError:
+                run.conflicts.append(f"{part.entity.code}/{customer_code}")
+                continue
+            run.drafts += described
+    return run
+
+
+# --------------------------------------------------------------------------
+# Approve, issue, release, credit
+
+
+def _invoice(row: InvoiceRow) -> Invoice:
+    return invoice_from_image(row.record)
+
+
+def _entity(session: Session, code: str) -> LegalEntity:
+    return LegalEntities(session, "reader").get(code)
+
+
+def _refs(session: Session, refs: Sequence[str], status: str) -> list[str]:
+    if refs:
+        return list(refs)
+    return [str(row.id) for row in BillingStore(session, "reader").rows(status=status)]
+
+
+def approve(database: Database, refs: Sequence[str], *, actor: str) -> list[str]:
+    """Approve drafts (all drafts when ``refs`` is empty); a held draft must be released first."""
+    done: list[str] = []
+    with database.transaction() as session:
+        store = BillingStore(session, actor)
+        for ref in _refs(session, refs, InvoiceStatus.DRAFT.value):
+            row = store.row(ref, lock=True)
+            if row.status == InvoiceStatus.APPROVED.value:
+                continue
+            if row.status != InvoiceStatus.DRAFT.value:
+                raise Conflict(
+                    f"invoice #{row.id} is {row.status}; only a draft can be approved",
+                    hint=f"release a held draft first: `billops invoice release {row.id}`"
+                    if row.status == InvoiceStatus.HELD.value
+                    else "",
+                )
+            invoice = dataclasses.replace(_invoice(row), status=InvoiceStatus.APPROVED)
+            store.update(row, invoice, action="approve", reason="approved for issue")
+            done.append(f"#{row.id}")
+    return done
+
+
+def _issue_one(session: Session, store: BillingStore, row: InvoiceRow) -> Invoice:
+    entity = _entity(session, row.entity_code)
+    invoice = _invoice(row)
+    year = fiscal_year(entity, invoice.issue_date)
+    number = invoice_number(entity, year, store.next_number(entity.code, year))
+    payment = invoice.payment or PaymentInstructions()
+    issued = dataclasses.replace(
+        invoice,
+        status=InvoiceStatus.ISSUED,
+        number=number,
+        payment=dataclasses.replace(payment, reference=number),
+    )
+    row.fiscal_year = year
+    store.update(row, issued, action="issue", reason=f"issued as {number}")
+    return issued
+
+
+def issue(
+    database: Database,
+    refs: Sequence[str],
+    *,
+    actor: str,
+    out: Path | None = None,
+) -> list[str]:
+    """Issue approved invoices (all when ``refs`` is empty), one transaction each.
+
+    The number is taken in the issuing transaction under a lock, so a
+    rollback leaves no gap and two issuing processes never share a number.
+    An invoice another process issued meanwhile is skipped.
+    """
+    with database.sessions() as session:
+        targets = _refs(session, refs, InvoiceStatus.APPROVED.value)
+    numbers: list[str] = []
+    for ref in targets:
+        with database.transaction() as session:
+            store = BillingStore(session, actor)
+            row = store.row(ref, lock=True)
+            if row.status == InvoiceStatus.ISSUED.value and not refs:
+                continue
+            if row.status != InvoiceStatus.APPROVED.value:
+                raise Conflict(
+                    f"invoice {row.number or '#' + str(row.id)} is {row.status}; only an "
+                    "approved invoice can be issued",
+                    hint=f"approve it first: `billops invoice approve {row.id}`",
+                )
+            issued = _issue_one(session, store, row)
+            locale = _entity(session, row.entity_code).locale
+        assert issued.number is not None
+        numbers.append(issued.number)
+        if out is not None:
+            write_documents(issued, out, locale=locale)
+    return numbers
+
+
+def write_documents(invoice: Invoice, out: Path, *, locale: str) -> list[Path]:
+    """The PDF, UBL XML and Factur-X PDF of an issued invoice or credit note under ``out``."""
+    from billops.adapters.renderers.cii import render_facturx
+    from billops.adapters.renderers.pdf import render_pdf
+    from billops.adapters.renderers.ubl import render_ubl
+
+    out.mkdir(parents=True, exist_ok=True)
+    stem = invoice.number or "draft"
+    files = {
+        out / f"{stem}.pdf": render_pdf(invoice, locale=locale),
+        out / f"{stem}.ubl.xml": render_ubl(invoice),
+        out / f"{stem}.facturx.pdf": render_facturx(invoice, locale=locale),
+    }
+    for path, content in files.items():
+        path.write_bytes(content)
+    return list(files)
+
+
+def release(
+    database: Database,
+    ref: str,
+    *,
+    actor: str,
+    override_reason: str | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """Take a held draft off the queue: re-drafted on fixed data, or overridden with a reason."""
+    with database.transaction() as session:
+        store = BillingStore(session, actor)
+        row = store.row(ref, lock=True)
+        if row.status != InvoiceStatus.HELD.value:
+            raise Conflict(f"invoice #{row.id} is {row.status}, not held; nothing to release")
+        if override_reason is not None:
+            if not override_reason.strip():
+                raise InvalidInput("an override needs a reason", field="reason", value="")
+            if actor == row.drafted_by:
+                raise MakerChecker(
+                    f"{actor!r} ran the billing that drafted invoice #{row.id}; a different "
+                    "approver must override its holds",
+                    hint="ask another approver (BILLOPS_ACTOR) to run the override",
+                )
+            invoice = dataclasses.replace(_invoice(row), status=InvoiceStatus.DRAFT, holds=())
+            store.close_holds(row, "overridden", override_reason)
+            store.update(row, invoice, action="override", reason=override_reason)
+            return {"released": f"#{row.id}", "how": "override", "holds": [], "drafts": []}
+        customer, entity, day = row.customer_code, row.entity_code, row.issue_date
+        store.close_holds(row, "resolved", "data fixed; drafted again")
+        store.discard(row, "held draft released for re-drafting on corrected data")
+        released = row.id
+    run = bill_run(database, as_of=as_of or day, actor=actor, entity=entity, customer=customer)
+    return {
+        "released": f"#{released}",
+        "how": "redrafted",
+        "drafts": [d["id"] for d in run.drafts],
+        "holds": sorted({h for d in run.drafts for h in d["holds"]}),
+    }
+
+
+def remaining_creditable(store: BillingStore, row: InvoiceRow) -> Money:
+    """What is left to credit on an issued invoice: its gross total less its credit notes."""
+    credited = [Money(Decimal(c.gross_total), c.currency) for c in store.credited(row.id)]
+    return Money(Decimal(row.gross_total), row.currency) - sum_money(credited, row.currency)
+
+
+def _credit_lines(
+    invoice: Invoice, amount: Decimal | None, line_numbers: Iterable[int]
+) -> tuple[InvoiceLine, ...]:
+    wanted = list(line_numbers)
+    if amount is None and not wanted:
+        return invoice.lines
+    if wanted:
+        by_no = {line.line_no: line for line in invoice.lines}
+        missing = [n for n in wanted if n not in by_no]
+        if missing:
+            raise InvalidInput(
+                f"invoice {invoice.number} has no line {missing[0]}",
+                field="lines",
+                value=str(missing[0]),
+            )
+        return tuple(
+            dataclasses.replace(by_no[n], line_no=i) for i, n in enumerate(wanted, start=1)
+        )
+    assert amount is not None
+    if amount <= 0:
+        raise InvalidInput("a credit amount is above zero", field="amount", value=str(amount))
+    taxes = {line.tax for line in invoice.lines}
+    if len(taxes) != 1:
+        raise InvalidInput(
+            f"invoice {invoice.number} has lines taxed differently; credit by line instead",
+            field="amount",
+            value=str(amount),
+            hint="use --line N (repeatable)",
+        )
+    first = invoice.lines[0]
+    return (
+        InvoiceLine(
+            line_no=1,
+            description=f"Credit on invoice {invoice.number}",
+            quantity=Decimal(1),
+            unit="each",
+            unit_price=amount,
+            net_amount=Money(amount, invoice.currency),
+            tax=first.tax,
+            service_period=first.service_period,
+        ),
+    )
+
+
+def credit(
+    database: Database,
+    number: str,
+    *,
+    actor: str,
+    reason: str,
+    amount: Decimal | None = None,
+    lines: Sequence[int] = (),
+    on: date | None = None,
+    out: Path | None = None,
+) -> dict[str, Any]:
+    """Issue a credit note for an issued invoice: whole, some lines, or a net amount."""
+    if not reason.strip():
+        raise InvalidInput("a credit note needs a reason", field="reason", value="")
+    with database.transaction() as session:
+        store = BillingStore(session, actor)
+        row = store.row(number, lock=True)  # serialises credits of one invoice
+        if row.kind != DocumentKind.INVOICE.value or row.status != InvoiceStatus.ISSUED.value:
+            raise Conflict(f"{number} is not an issued invoice; only issued invoices are credited")
+        original = _invoice(row)
+        credit_lines = _credit_lines(original, amount, lines)
+        day = on or datetime.now(UTC).date()
+        note = Invoice(
+            kind=DocumentKind.CREDIT_NOTE,
+            entity_code=original.entity_code,
+            customer_code=original.customer_code,
+            currency=original.currency,
+            issue_date=day,
+            due_date=day,
+            seller=original.seller,
+            buyer=original.buyer,
+            lines=credit_lines,
+            status=InvoiceStatus.APPROVED,
+            purchase_order=original.purchase_order,
+            contract_ids=original.contract_ids,
+            payment_terms=None,
+            payment=original.payment,
+            preceding=PrecedingInvoice(number=row.number or number, issue_date=row.issue_date),
+            rounding=original.rounding,
+            reason=reason,
+        )
+        remaining = remaining_creditable(store, row)
+        if note.gross_total.amount > remaining.amount:
+            raise Conflict(
+                f"a credit of {note.gross_total} exceeds the {remaining} that remains "
+                f"creditable on {number}",
+                hint="credit less, or fewer lines",
+            )
+        credit_row = store.add(note, reason=reason, credits=row)
+        issued = _issue_one(session, store, credit_row)
+        locale = _entity(session, row.entity_code).locale
+        left = remaining - note.gross_total
+    if out is not None:
+        write_documents(issued, out, locale=locale)
+    return {
+        "credit_note": issued.number,
+        "invoice": number,
+        "gross_total": str(issued.gross_total),
+        "remaining_creditable": str(left),
+    }
+
+
+def close_period(database: Database, entity: str, through: date, *, actor: str) -> None:
+    """Lock the entity's periods through ``through``: no invoice dated on or before it."""
+    with database.transaction() as session:
+        _entity(session, entity)
+        BillingStore(session, actor).close_period(entity, through)
+
+
+def describe_row(store: BillingStore, row: InvoiceRow, *, full: bool = False) -> dict[str, Any]:
+    """An invoice as the CLI shows it."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "kind": row.kind,
+        "number": row.number,
+        "status": row.status,
+        "entity": row.entity_code,
+        "customer": row.customer_code,
+        "currency": row.currency,
+        "issue_date": row.issue_date.isoformat(),
+        "due_date": row.due_date.isoformat(),
+        "purchase_order": row.purchase_order,
+        "net_total": row.net_total,
+        "tax_total": row.tax_total,
+        "gross_total": row.gross_total,
+        "holds": list(row.holds),
+    }
+    if row.kind == DocumentKind.INVOICE.value and row.status == InvoiceStatus.ISSUED.value:
+        data["remaining_creditable"] = str(remaining_creditable(store, row).amount)
+    if full:
+        data["record"] = row.record
+        data["hold_tasks"] = [
+            {"check_id": h.check_id, "status": h.status, "message": h.message}
+            for h in store.holds(row.id, status=None)
+        ]
+    return data

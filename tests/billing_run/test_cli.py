@@ -1,0 +1,72 @@
+"""``billops bill`` and ``billops invoice`` end to end on Northwind's order form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from billops.adapters.storage.database import Database
+
+from .support import company, customer, order_form, store_contract, store_parties
+
+
+def test_preview_run_approve_issue_show_credit(
+    db: Database, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    company(db)
+    preview = cli("bill", "preview", "--as-of", "2026-03-01", "--json")
+    assert preview.exit_code == 0, preview.stderr
+    assert json.loads(preview.stdout)["drafted"] == 1
+    assert json.loads(cli("invoice", "list", "--json").stdout) == []
+
+    run = cli("bill", "run", "--as-of", "2026-03-01")
+    assert run.exit_code == 0 and "drafted 1 invoices, 0 held" in run.stdout
+    assert "drafted 0 invoices" in cli("bill", "run", "--as-of", "2026-03-01").stdout
+    assert json.loads(cli("invoice", "holds", "--json").stdout) == []
+    assert "approved 1 invoices: #1" in cli("invoice", "approve").stdout
+    issued = cli("invoice", "issue", "--out", str(tmp_path / "docs"))
+    assert issued.exit_code == 0, issued.stderr
+    assert "issued 1 invoices: NWDE-2026-000001" in issued.stdout
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        "NWDE-2026-000001.facturx.pdf",
+        "NWDE-2026-000001.pdf",
+        "NWDE-2026-000001.ubl.xml",
+    ]
+    shown = json.loads(cli("invoice", "show", "NWDE-2026-000001", "--json").stdout)
+    assert (shown["status"], shown["gross_total"], shown["remaining_creditable"]) == (
+        "issued",
+        "1606.50",
+        "1606.50",
+    )
+    too_much = cli("invoice", "credit", "NWDE-2026-000001", "--reason", "x", "--amount", "5000")
+    assert too_much.exit_code != 0
+    assert too_much.stderr.count("\n") == 1 and "remains creditable" in too_much.stderr
+    note = cli("invoice", "credit", "NWDE-2026-000001", "--reason", "March", "--line", "3")
+    assert note.exit_code == 0, note.stderr
+    assert "credit note NWDE-2026-000002" in note.stdout and "1071.00 EUR remains" in note.stdout
+
+
+def test_an_unknown_invoice_is_one_error_line(db: Database, cli: Callable[..., Any]) -> None:
+    company(db)
+    result = cli("invoice", "show", "NWDE-2026-999999")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and "no invoice" in result.stderr
+
+
+def test_holds_are_listed_and_counted_on_the_billing_queue(
+    db: Database, cli: Callable[..., Any]
+) -> None:
+    store_parties(db, customer(addresses=[]))
+    store_contract(db, order_form())
+    run = cli("bill", "run", "--as-of", "2026-03-01", "--json")
+    assert json.loads(run.stdout)["held_by_check"] == {"INV-CUSTOMER-ADDRESS": 1}
+    holds = json.loads(cli("invoice", "holds", "--json").stdout)
+    assert [(h["invoice"], h["check_id"], h["route"]) for h in holds] == [
+        ("#1", "INV-CUSTOMER-ADDRESS", "billing")
+    ]
+    queue = cli("queue", "list", "--role", "billing")
+    assert "and 1 invoice holds on the billing queue" in queue.stdout
+    refused = cli("invoice", "release", "1", "--override", "--reason", "ok")  # tester ran it
+    assert refused.exit_code != 0 and "different approver" in refused.stderr

@@ -1,0 +1,175 @@
+"""Exactly once, by the database: a killed run, two runs at once, two issuers at once.
+
+A company of ``CUSTOMERS`` customers, each with its own copy of OF-B-1, is
+billed as of 2026-03-01 (three months each, one invoice per customer).
+
+- A run killed with SIGKILL part-way, then run again, ends with exactly the
+  invoices of an uninterrupted run: every item billed once, no invoice
+  without lines, no line without its invoice, an intact audit chain.
+- Two runs started at the same moment bill every item once (the unique key
+  ``(contract_id, item_key)`` refuses the second insert; that customer's
+  transaction rolls back whole).
+- Two processes issuing at once give gapless, unique numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from billops.adapters.storage.audit_store import verify
+from billops.adapters.storage.database import Database, normalise_url
+from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
+from billops.adapters.storage.tables_billing import InvoiceLineRow, InvoiceRow
+from billops.adapters.storage.validation_store import ValidationStore
+from billops.domain.contract import parse_contract
+from billops.workflows.billing import approve
+from billops.workflows.setup import setup_all_approved
+
+from .support import ENTITY, customer, order_form
+
+CUSTOMERS = 30
+
+
+def billops(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "billops"), *args]
+
+
+def many_customers(db: Database, count: int = CUSTOMERS) -> None:
+    with db.transaction() as session:
+        LegalEntities(session, "tester").add(ENTITY)
+        people = Customers(session, "tester")
+        contracts = Contracts(session, "maker")
+        approvals = ValidationStore(session, "checker")
+        for index in range(count):
+            code = f"cust{index:04d}"
+            people.add(customer(code))
+            terms = parse_contract(
+                order_form(contract_id=f"OF-X-{index:04d}", customer={"code": code, "name": code})
+            )
+            contracts.save(terms)
+            approvals.approve(terms.contract_id, 1, approver="checker", reason="test")
+    setup_all_approved(db, actor="setup", as_of=date(2026, 1, 1))
+
+
+def billed(db: Database) -> tuple[list[tuple[str, str, str]], int, int]:
+    """(contract, item key, customer) of every billed line; invoices; invoices without lines."""
+    with db.transaction() as session:
+        keys = session.execute(
+            select(InvoiceLineRow.contract_id, InvoiceLineRow.item_key, InvoiceRow.customer_code)
+            .join(InvoiceRow, InvoiceRow.id == InvoiceLineRow.invoice_id)
+            .order_by(InvoiceLineRow.contract_id, InvoiceLineRow.item_key)
+        ).all()
+        invoices = session.execute(select(func.count()).select_from(InvoiceRow)).scalar_one()
+        empty = session.execute(
+            select(func.count())
+            .select_from(InvoiceRow)
+            .where(~InvoiceRow.id.in_(select(InvoiceLineRow.invoice_id)))
+        ).scalar_one()
+        assert verify(session).ok
+    return [tuple(k) for k in keys], int(invoices), int(empty)  # type: ignore[misc]
+
+
+EXPECTED = [
+    (f"OF-X-{i:04d}", f"L1:2026-{m:02d}-01", f"cust{i:04d}")
+    for i in range(CUSTOMERS)
+    for m in (1, 2, 3)
+]
+
+
+def _env(url: str, actor: str = "night-run") -> dict[str, str]:
+    return {**os.environ, "BILLOPS_DATABASE_URL": url, "BILLOPS_ACTOR": actor}
+
+
+RUN = ("bill", "run", "--as-of", "2026-03-01", "--json")
+
+
+@pytest.mark.slow
+def test_a_killed_run_run_again_equals_an_uninterrupted_run(
+    db: Database, database_url: str
+) -> None:
+    many_customers(db)
+    process = subprocess.Popen(
+        billops(*RUN),
+        env=_env(database_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Watch with a plain engine: a read that takes no write lock (billops' own
+    # SQLite engine begins every transaction with BEGIN IMMEDIATE).
+    watcher = create_engine(normalise_url(database_url))
+    deadline = time.monotonic() + 60
+    with watcher.connect() as connection:
+        while process.poll() is None and time.monotonic() < deadline:
+            count = connection.execute(text("SELECT count(*) FROM invoices")).scalar_one()
+            connection.rollback()
+            if count >= 5:  # part-way: some customers drafted
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.01)
+    watcher.dispose()
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    keys, invoices, empty = billed(db)
+    assert 5 <= invoices < CUSTOMERS and empty == 0
+    assert len(keys) == 3 * invoices  # each customer all or nothing
+
+    rerun = subprocess.run(
+        billops(*RUN),
+        env=_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert billed(db) == (EXPECTED, CUSTOMERS, 0)
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_bill_each_item_once_and_two_issuers_number_gaplessly(
+    db: Database, database_url: str
+) -> None:
+    many_customers(db)
+    runs = [
+        subprocess.Popen(
+            billops(*RUN),
+            env=_env(database_url, actor),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for actor in ("run-a", "run-b")
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert billed(db) == (EXPECTED, CUSTOMERS, 0)
+
+    approve(db, [], actor="checker")
+    issuers = [
+        subprocess.Popen(
+            billops("invoice", "issue"),
+            env=_env(database_url, actor),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for actor in ("issuer-a", "issuer-b")
+    ]
+    outputs = [issuer.communicate(timeout=300) for issuer in issuers]
+    assert [issuer.returncode for issuer in issuers] == [0, 0], outputs
+    with db.transaction() as session:
+        numbers = sorted(
+            session.execute(
+                select(InvoiceRow.number).where(InvoiceRow.status == "issued")
+            ).scalars()
+        )
+    assert numbers == [f"NWDE-2026-{n:06d}" for n in range(1, CUSTOMERS + 1)]
