@@ -133,7 +133,7 @@ def chain_dump(url: str, broken: int | None) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_at", [1, CONTRACTS // 3])
+@pytest.mark.parametrize("kill_at", [1, CONTRACTS // 10])
 def test_a_killed_setup_rerun_equals_an_uninterrupted_one(
     db: Database, database_url: str, kill_at: int
 ) -> None:
