@@ -39,8 +39,23 @@ def billops(*args: str) -> list[str]:
 
 
 def orders_stored(db: Database) -> int:
-    with db.transaction() as session:
-        return int(session.execute(select(func.count()).select_from(OrderRow)).scalar_one())
+    """Orders stored so far, read without taking the write lock.
+
+    ``db.transaction()`` begins with BEGIN IMMEDIATE on SQLite, so a poller
+    using it queues behind the setup it watches and can be starved until the
+    run ends; a plain read on the DBAPI connection (autocommit on SQLite, WAL)
+    sees each commit as it lands.
+    """
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"SELECT count(*) FROM {OrderRow.__tablename__}")
+        (count,) = cursor.fetchone()
+        cursor.close()
+        raw.rollback()
+        return int(count)
+    finally:
+        raw.close()
 
 
 def state(db: Database) -> tuple[int, list[tuple[str, int, int]], int]:

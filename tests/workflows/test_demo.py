@@ -31,23 +31,23 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     assert report.intake["documents"] == 3
     assert report.intake["drafts"] == 3
     assert report.intake["rerun_new_documents"] == 0
-    # setup: every approved contract of the 12-customer company, one amendment, idempotent
+    # setup: every approved contract of the 12-customer company and its 4 amendments, idempotent
     setup = report.setup
     assert setup["products"] == report.data_counts["catalog"] == 19
     events = ("time_entries", "milestone_acceptances", "shipments", "provisioning", "usage")
     assert setup["events"] == sum(report.data_counts[kind] for kind in events) + 20  # + expenses
     assert setup["approved"] == setup["orders"] == 19
     assert (setup["projects"], setup["projects_ready"]) == (5, 5)
-    assert setup["schedule_items"] == 236
+    assert setup["schedule_items"] == 263
     assert (setup["billable"], setup["scheduled"], setup["waiting"], setup["held"]) == (
-        160,
-        76,
+        163,
+        100,
         0,
         0,
     )
     assert setup["rerun_changed"] == 0
-    assert setup["pending_amendments"] == 3
-    assert setup["amendment"].startswith("NWDE-AM-000101 applied to NWDE-OF-000105 from")
+    assert setup["pending_amendments"] == 0  # all applied, oldest effective date first
+    assert setup["amendment"].startswith("NWUS-AM-000101 applied to NWUS-OF-000101 from")
     assert setup["models_shown"] == [
         "expenses",
         "fixed_fee",

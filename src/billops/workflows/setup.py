@@ -660,22 +660,33 @@ def demo_setup_step(
 def _demo_amendment(
     database: Database, data_dir: Path, say: Callable[[str], None], *, as_of: date, actor: str
 ) -> str:
-    """Apply the first demo amendment whose amended contract is set up."""
+    """Apply every approved demo amendment whose contract is set up, oldest effective first."""
     with database.transaction() as session:
         set_up = set(SetupStore(session, "reader").set_up_contracts())
-    for path in sorted((data_dir / "contracts").glob("*.yaml")):
+    todo = []
+    for amendment_id, base in pending_amendments(database):
+        path = data_dir / "contracts" / f"{amendment_id}.yaml"
+        if base in set_up and path.exists():
+            terms = load_contract(path)
+            todo.append((terms.effective_date or terms.start_date or as_of, amendment_id, path))
+    texts = []
+    for _, _amendment_id, path in sorted(todo):
         terms = load_contract(path)
-        if terms.document_type is DocumentType.AMENDMENT and terms.amends in set_up:
-            outcome = amend_contract(database, terms.amends, path, actor=actor, as_of=as_of)
-            s = outcome.setup.schedule
-            text = (
-                f"{outcome.amendment_id} applied to {outcome.contract_id} from "
-                f"{outcome.effective_date}: schedule v{s.version}, {len(s.added)} items added, "
-                f"{len(s.superseded)} superseded"
-            )
-            say(f"   amendment: {text}")
-            return text
-    return "none (no demo amendment amends a contract that is set up)"
+        outcome = amend_contract(database, terms.amends or "", path, actor=actor, as_of=as_of)
+        s = outcome.setup.schedule
+        texts.append(
+            f"{outcome.amendment_id} applied to {outcome.contract_id} from "
+            f"{outcome.effective_date}: schedule v{s.version}, {len(s.added)} items added, "
+            f"{len(s.superseded)} superseded"
+        )
+    if not texts:
+        return "none (no demo amendment amends a contract that is set up)"
+    say(f"   amendments: {len(texts)} applied")
+    for text in texts[:3]:
+        say(f"     {text}")
+    if len(texts) > 3:
+        say(f"     ... {len(texts) - 3} more")
+    return texts[0]
 
 
 def _demo_schedules(
