@@ -70,3 +70,34 @@ def test_holds_are_listed_and_counted_on_the_billing_queue(
     assert "and 1 invoice holds on the billing queue" in queue.stdout
     refused = cli("invoice", "release", "1", "--override", "--reason", "ok")  # tester ran it
     assert refused.exit_code != 0 and "different approver" in refused.stderr
+
+
+def test_export_a_month_for_the_erp_one_row_per_line(
+    db: Database, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    import csv
+
+    company(db)
+    cli("bill", "run", "--as-of", "2026-03-01")
+    cli("invoice", "approve")
+    cli("invoice", "issue")
+    note = cli("invoice", "credit", "NWDE-2026-000001", "--reason", "March", "--line", "3")
+    assert note.exit_code == 0, note.stderr  # dated today, so outside March
+    target = tmp_path / "march.csv"
+    result = cli("invoice", "export", "--period", "2026-03", "--out", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"{target}: 1 documents, 3 lines"
+    with open(target, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # 3 months x 450.00 net, 19 % VAT 256.50 split exactly: 85.50 each.
+    assert [
+        (r["document_number"], r["line_no"], r["net_amount"], r["tax_amount"], r["gross_amount"])
+        for r in rows
+    ] == [
+        ("NWDE-2026-000001", "1", "450.00", "85.50", "535.50"),
+        ("NWDE-2026-000001", "2", "450.00", "85.50", "535.50"),
+        ("NWDE-2026-000001", "3", "450.00", "85.50", "535.50"),
+    ]
+    assert not list(tmp_path.glob(".*partial"))
+    bad = cli("invoice", "export", "--period", "2026-03", "--format", "pdf")
+    assert bad.exit_code == 2 and "the export format is csv or xlsx" in bad.stderr

@@ -56,6 +56,7 @@ from billops.adapters.storage.repositories import Contracts, Customers, LegalEnt
 from billops.adapters.storage.setup_store import EventStore, SetupStore
 from billops.adapters.storage.tables_billing import InvoiceRow
 from billops.domain.billing import DraftedInvoice, DraftResult, draft_invoices
+from billops.domain.calendar import Period
 from billops.domain.contract import ContractTerms
 from billops.domain.findings import Finding, Severity
 from billops.domain.invoices import (
@@ -622,3 +623,52 @@ def describe_row(store: BillingStore, row: InvoiceRow, *, full: bool = False) ->
             for h in store.holds(row.id, status=None)
         ]
     return data
+
+
+# --------------------------------------------------------------------------
+# Export for the ERP
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    path: Path
+    documents: int
+    lines: int
+
+
+def export_invoices(
+    database: Database,
+    period: Period,
+    out: Path,
+    *,
+    file_format: str = "csv",
+    entity: str | None = None,
+) -> ExportOutcome:
+    """Issued invoices and credit notes dated in ``period`` as one CSV or XLSX file.
+
+    Revenue accounts come from the stored catalogue (its ``gl_revenue`` per
+    SKU) when one is loaded. The file is written to a temporary name and
+    renamed, so a failure leaves no half-written export.
+    """
+    from billops.adapters.exports import write_csv, write_xlsx
+
+    writers = {"csv": write_csv, "xlsx": write_xlsx}
+    if file_format not in writers:
+        raise InvalidInput("the export format is csv or xlsx", field="--format", value=file_format)
+    with database.transaction() as session:
+        rows = BillingStore(session, "reader").rows(
+            status=InvoiceStatus.ISSUED.value, entity=entity
+        )
+        documents = [
+            invoice_from_image(row.record) for row in rows if period.contains(row.issue_date)
+        ]
+        try:
+            catalogue = stored_catalogue(session)
+            accounts = {product.sku: product.gl_revenue for product in catalogue}
+        except InvalidInput:
+            accounts = {}
+    documents.sort(key=lambda d: (d.entity_code, d.number or ""))
+    temporary = out.with_name(f".{out.name}.partial")
+    writers[file_format](documents, temporary, gl_accounts=accounts)
+    temporary.replace(out)
+    return ExportOutcome(out, len(documents), sum(len(d.lines) for d in documents))

@@ -6,7 +6,9 @@
 - ``release REF`` (re-draft on fixed data) or ``release REF --override --reason TEXT``
   (an approver other than the run's actor);
 - ``credit NUMBER --reason TEXT [--amount NET | --line N ...] [--out DIR]``;
-- ``close-period ENTITY --through DATE``.
+- ``close-period ENTITY --through DATE``;
+- ``export --period YYYY-MM [--format csv|xlsx] [--entity E] [--out FILE]``: issued
+  documents of the month for the ERP, one row per line.
 
 REF is an invoice number, or ``#ID`` / ``ID`` for a draft.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 import typer
 
 from billops.adapters.storage.billing_store import BillingStore
+from billops.domain.calendar import parse_period
 from billops.errors import InvalidInput
 from billops.interfaces.cli.billing import parse_day
 from billops.interfaces.cli.output import emit_json, say, table
@@ -28,6 +31,7 @@ from billops.workflows.billing import (
     close_period,
     credit,
     describe_row,
+    export_invoices,
     issue,
     release,
 )
@@ -253,3 +257,22 @@ def close_period_command(
     day = parse_day(through, "--through")
     close_period(app_state.database(), entity, day, actor=app_state.settings.actor)
     say(f"{entity}: periods closed through {day}")
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    period: str = typer.Option(..., "--period", help="The month, YYYY-MM."),
+    file_format: str = typer.Option("csv", "--format", help="csv or xlsx."),
+    entity: str | None = typer.Option(None, "--entity", help="Only this legal entity."),
+    out: Path | None = typer.Option(
+        None, "--out", help="File to write (default invoices-YYYY-MM.<format>)."
+    ),
+) -> None:
+    """Issued invoices and credit notes of a month for the ERP: one row per line."""
+    month = parse_period(period)
+    target = out or Path(f"invoices-{period}.{file_format}")
+    outcome = export_invoices(
+        state(ctx).database(), month, target, file_format=file_format, entity=entity
+    )
+    say(f"{outcome.path}: {outcome.documents} documents, {outcome.lines} lines")
