@@ -336,3 +336,23 @@ def test_a_year_of_monthly_runs_bills_each_month_once() -> None:
     assert periods[0][0] == "2026-01-01..2026-01-31"
     assert periods[11][0] == "2026-12-01..2026-12-31"
     assert bill(terms, as_of=date(2027, 6, 1), already_billed=billed).invoices == ()
+
+
+def test_the_entitys_bank_account_and_peppol_id_go_on_every_draft() -> None:
+    banked = ENTITY.model_copy(
+        update={
+            "bank_iban": "DE89370400440532013000",
+            "bank_bic": "COBADEFFXXX",
+            "einvoice_endpoint": "9930:DE136695976",
+        }
+    )
+    invoice = bill(monthly_seats(), as_of=date(2026, 2, 1), entity=banked).invoices[0]
+    assert invoice.payment is not None
+    assert (invoice.payment.iban, invoice.payment.bic, invoice.payment.account_name) == (
+        "DE89370400440532013000",
+        "COBADEFFXXX",
+        "Northwind Software GmbH",
+    )
+    assert invoice.seller.endpoint == "9930:DE136695976"
+    plain = bill(monthly_seats(), as_of=date(2026, 2, 1)).invoices[0]
+    assert plain.payment is None and plain.seller.endpoint is None

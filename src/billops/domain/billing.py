@@ -132,6 +132,7 @@ from billops.domain.invoices import (
     InvoiceLine,
     InvoiceParty,
     LineSource,
+    PaymentInstructions,
     TaxTreatment,
 )
 from billops.domain.money import Money, RoundingMode, currency_minor_units, sum_money
@@ -757,6 +758,7 @@ def _invoice(
             address=entity.address or Address(country=entity.country),
             tax_id=entity.tax_id,
             code=entity.code,
+            endpoint=entity.einvoice_endpoint,
         ),
         buyer=InvoiceParty(
             name=customer.name,
@@ -772,6 +774,13 @@ def _invoice(
         payment_terms=terms_text,
         note="; ".join(notes) or None,
         rounding=entity.rounding_mode,
+        payment=(
+            PaymentInstructions(
+                iban=entity.bank_iban, bic=entity.bank_bic, account_name=entity.name
+            )
+            if entity.bank_iban
+            else None
+        ),
     )
 
 
