@@ -85,6 +85,9 @@ def legal_entities() -> list[dict[str, Any]]:
             "tax_id": entity_tax_ids(NWDE)[0],
             "address": dict(ENTITY_ADDRESSES[NWDE]),
             "invoice_prefix": "NWDE",
+            # The IBAN of ECBS's published example (check digits valid, no real account).
+            "bank_iban": "DE89370400440532013000",
+            "bank_bic": "COBADEFFXXX",
             "fiscal_year_start_month": 4,
             "rounding_mode": "half_up",
             "locale": "de_DE",
