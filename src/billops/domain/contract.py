@@ -565,6 +565,11 @@ class ContractLine(FrozenModel):
     bundle_parent: Code | None = Field(
         default=None, description="line_id of the bundle this line is a component of."
     )
+    replaces: Code | None = Field(
+        default=None,
+        description="On an amendment: the line id of the amended contract this line replaces "
+        "from the effective date (an upgrade, downgrade, quantity or price change).",
+    )
     cost_centre: ShortText | None = Field(
         default=None, description="Customer cost centre to invoice this line to."
     )
@@ -891,6 +896,15 @@ class ContractTerms(FrozenModel):
             )
         elif self.amends is not None and self.amends == self.contract_id:
             problems.add(("amends",), "must name another contract, not this one", self.amends)
+        if self.document_type is not DocumentType.AMENDMENT:
+            for index, line in enumerate(self.lines):
+                if line.replaces is not None:
+                    problems.add(
+                        ("lines", index, "replaces"),
+                        "is only for amendments (a line replacing a line of the amended "
+                        f"contract), not for document_type {self.document_type.value!r}",
+                        line.replaces,
+                    )
 
     def _check_line_references(self, problems: _Problems, line_index: Mapping[str, int]) -> None:
         for index, line in enumerate(self.lines):
@@ -1207,11 +1221,13 @@ def _plain(value: Any) -> Any:
 def canonical_json(terms: ContractTerms) -> str:
     """The terms as compact JSON with sorted keys and decimals as strings.
 
-    Every field is included (defaults too), so the text, and so the
-    fingerprint, depends only on the terms, never on how a file spelt them.
+    Fields at their default are left out (written or not, they are the same
+    terms), so the text, and so the fingerprint, depends only on the terms,
+    never on how a file spelt them; and a new optional field added to the
+    model later does not change the fingerprint of terms stored before it.
     """
     return json.dumps(
-        _plain(terms.model_dump(mode="python")),
+        _plain(terms.model_dump(mode="python", exclude_defaults=True)),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -26,20 +26,23 @@ from *waiting* to *billable*.
 Amendments (``amend_contract``): the amendment is a contract of its own
 (``document_type: amendment``, ``amends: ID``), imported as such. Its lines
 are added to the amended contract as add-ons, under ids
-``<amendment id>.<line id>`` (co-termed seats, a new service); an amendment
-without lines that moves the end date terminates early or extends. It must
-take effect (``effective_date``, else ``start_date``) within the amended
-contract's term. Items already billed (until the billing run exists: date
-items billable before the amendment was signed) are kept, with proration
-credits and charges from the effective date; the rest is rebuilt; what is
-replaced stays stored as superseded, with the reason.
+``<amendment id>.<line id>`` (co-termed seats, a new service); a line with
+``replaces: L1`` also ends line L1 the day before the effective date (an
+upgrade, a downgrade, a new quantity or price); an amendment without lines
+that moves the end date terminates early or extends. It must take effect
+(``effective_date``, else ``start_date``) within the amended contract's
+term. Items already billed (until the billing run exists: date items
+billable before the amendment was signed) are kept, with proration credits
+and charges from the effective date; the rest is rebuilt; what is replaced
+stays stored as superseded, with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +63,7 @@ from billops.adapters.storage.tables import ContractRow
 from billops.adapters.storage.tables_setup import AppliedAmendmentRow
 from billops.adapters.storage.tables_validation import ContractApprovalRow, OpportunityRow
 from billops.domain.catalog import Catalogue, parse_catalogue
-from billops.domain.contract import ContractTerms, DocumentType
+from billops.domain.contract import ContractLine, ContractTerms, DocumentType
 from billops.domain.events import Events
 from billops.domain.findings import Finding
 from billops.domain.orders import Order, build_order
@@ -85,6 +88,9 @@ __all__ = [
 ]
 
 
+ONE_DAY = timedelta(days=1)
+
+
 class NotApproved(Conflict):
     """Setup of a contract that has no approved version (exit code 2)."""
 
@@ -95,6 +101,10 @@ class NotApproved(Conflict):
 
 def amended_terms(base: ContractTerms, amendment: ContractTerms) -> ContractTerms:
     """``base`` as ``amendment`` changes it: its lines added as add-ons, or its end date moved.
+
+    A line with ``replaces: L1`` ends base line L1 the day before the effective
+    date and runs from the effective date; an unknown ``replaces`` id is an
+    ``InvalidInput``.
 
     >>> from billops.domain.contract import parse_contract
     >>> base = parse_contract({"contract_id": "OF-1", "document_type": "order_form",
@@ -125,8 +135,11 @@ def amended_terms(base: ContractTerms, amendment: ContractTerms) -> ContractTerm
         return base.model_copy(
             update={"end_date": amendment.end_date, "lines": lines, "total_contract_value": None}
         )
+    check_replaces(base, amendment)
     prefix = f"{amendment.contract_id}."
     renamed = {line.line_id: prefix + line.line_id for line in amendment.lines}
+    replaced = {line.replaces for line in amendment.lines if line.replaces is not None}
+    effective = effective_date_of(amendment) if replaced else None
 
     def rename(value: str | None) -> str | None:
         return None if value is None else renamed.get(value, value)
@@ -137,11 +150,76 @@ def amended_terms(base: ContractTerms, amendment: ContractTerms) -> ContractTerm
         for name in ("bundle_parent", "percent_of_line"):
             if getattr(line, name, None) is not None:
                 update[name] = rename(getattr(line, name))
+        if line.replaces is not None:
+            # the composed terms are not an amendment's: the replacement is done below
+            update["replaces"] = None
+        # A replacing line runs from the effective date, not from the contract's start.
+        if (
+            effective is not None
+            and line.replaces is not None
+            and (line.service_start is None or line.service_start < effective)
+        ):
+            update["service_start"] = effective
         added.append(line.model_copy(update=update))
+    kept = base.lines
     total = base.total_contract_value
-    if total is not None and amendment.total_contract_value is not None:
+    if effective is not None:
+        kept = tuple(
+            cut
+            for cut in (
+                _ended_before(line, effective, base) if line.line_id in replaced else line
+                for line in base.lines
+            )
+            if cut is not None
+        )
+        total = None  # the replaced lines' stated amounts no longer add up to it
+    elif total is not None and amendment.total_contract_value is not None:
         total = total + amendment.total_contract_value
-    return base.model_copy(update={"lines": (*base.lines, *added), "total_contract_value": total})
+    return base.model_copy(update={"lines": (*kept, *added), "total_contract_value": total})
+
+
+def check_replaces(
+    base: ContractTerms, amendment: ContractTerms, source: str | None = None
+) -> None:
+    """Refuse an amendment line that ``replaces`` a line id ``base`` does not have."""
+    known = {line.line_id for line in base.lines}
+    for index, line in enumerate(amendment.lines):
+        if line.replaces is not None and line.replaces not in known:
+            raise InvalidInput(
+                f"line {line.line_id} replaces line {line.replaces!r}, which contract "
+                f"{base.contract_id} does not have",
+                source=source or amendment.contract_id,
+                field=f"lines[{index}].replaces",
+                value=line.replaces,
+                hint=f"the lines of {base.contract_id} are: {', '.join(sorted(known)) or 'none'}",
+            )
+
+
+def _ended_before(line: ContractLine, effective: date, base: ContractTerms) -> ContractLine | None:
+    """``line`` ending the day before ``effective`` (None: replaced from its first day).
+
+    A stated amount covered the whole service period; it is dropped so that the
+    schedule prices the days kept from quantity x unit price, or, for a line
+    stated only as an amount, cut to the share of the days kept.
+    """
+    start = line.service_start or base.start_date
+    end = line.service_end or base.end_date
+    if start is not None and effective <= start:
+        return None
+    last = effective - ONE_DAY
+    if end is not None and end <= last:
+        return line  # it ends before the change anyway
+    amount = None
+    if (
+        line.amount is not None
+        and line.unit_price is None
+        and start is not None
+        and end is not None
+    ):
+        kept_days = (last - start).days + 1
+        all_days = (end - start).days + 1
+        amount = (line.amount * kept_days / all_days).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return line.model_copy(update={"service_end": last, "amount": amount})
 
 
 def effective_date_of(amendment: ContractTerms) -> date:
@@ -540,6 +618,7 @@ def amend_contract(
             raise InvalidInput(
                 exc.message, source=source, field=exc.field, value=exc.value, hint=exc.hint
             ) from exc
+        check_replaces(current, amendment, source)
         other = contracts.find(amendment.contract_id)
         if other is not None and other.terms.amends != contract_id:
             raise Conflict(
