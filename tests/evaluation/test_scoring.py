@@ -10,6 +10,8 @@ line_id are not scored.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -71,9 +73,9 @@ def test_a_wrong_value_counts_against_both_a_miss_against_recall_an_extra_agains
     assert score.overall == Counts(tp=11, fp=2, fn=2)
     assert score.counts["dates"] == Counts(tp=1, fp=1, fn=1)
     assert score.counts["lines"] == Counts(tp=5, fp=1, fn=1)
-    assert score.overall.precision == 11 / 13
-    assert score.overall.recall == 11 / 13
-    assert score.overall.f1 == 22 / 26
+    assert score.overall.precision == Fraction(11, 13)
+    assert score.overall.recall == Fraction(11, 13)
+    assert score.overall.f1 == Fraction(22, 26)
     assert {(m.field, m.expected, m.got, m.kind) for m in score.misses} == {
         ("end_date", "2026-12-31", None, "missed"),
         ("term_months", None, "12", "extra"),
@@ -222,12 +224,13 @@ def test_the_report_sums_documents_per_family_micro_averaged() -> None:
     assert report.overall == Counts(tp=13, fp=0, fn=13)
     assert report.overall.precision == 1.0
     assert report.overall.recall == 0.5
-    assert report.overall.f1 == 26 / 39
+    assert report.overall.f1 == Fraction(26, 39)
     assert report.families["lines"] == Counts(tp=6, fn=6)
     assert [s.document for s in report.errored] == ["b.pdf"]
     as_json = report.as_dict()
     assert as_json["overall"] == {
-        "tp": 13, "fp": 0, "fn": 13, "precision": 1.0, "recall": 0.5, "f1": 0.6667,
+        "tp": 13, "fp": 0, "fn": 13,
+        "precision": Decimal("1.0000"), "recall": Decimal("0.5000"), "f1": Decimal("0.6667"),
     }  # fmt: skip
     assert len(as_json["misses"]) == 13
 

@@ -75,8 +75,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel
@@ -183,23 +184,40 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
+    # Ratios are exact fractions (no float in the domain); ``ratio_text`` and
+    # ``as_dict`` round them once, for people, at four places.
+
     @property
-    def precision(self) -> float:
-        """TP / (TP + FP); 1.0 when nothing was claimed (nothing claimed wrongly)."""
+    def precision(self) -> Fraction:
+        """TP / (TP + FP); 1 when nothing was claimed (nothing claimed wrongly)."""
         claimed = self.tp + self.fp
-        return self.tp / claimed if claimed else 1.0
+        return Fraction(self.tp, claimed) if claimed else Fraction(1)
 
     @property
-    def recall(self) -> float:
-        """TP / (TP + FN); 1.0 when there was nothing to find."""
+    def recall(self) -> Fraction:
+        """TP / (TP + FN); 1 when there was nothing to find."""
         expected = self.tp + self.fn
-        return self.tp / expected if expected else 1.0
+        return Fraction(self.tp, expected) if expected else Fraction(1)
 
     @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall: 2TP / (2TP + FP + FN); 1.0 on empty counts."""
+    def f1(self) -> Fraction:
+        """Harmonic mean of precision and recall: 2TP / (2TP + FP + FN); 1 on empty counts."""
         denominator = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / denominator if denominator else 1.0
+        return Fraction(2 * self.tp, denominator) if denominator else Fraction(1)
+
+
+def ratio_text(value: Fraction, places: int = 3) -> str:
+    """A ratio rounded half-up for display: ``ratio_text(Fraction(10, 17))`` is ``'0.588'``.
+
+    >>> ratio_text(Fraction(10, 17)), ratio_text(Fraction(1)), ratio_text(Fraction(5, 6), 4)
+    ('0.588', '1.000', '0.8333')
+    """
+    return str(_rounded(value, places))
+
+
+def _rounded(value: Fraction, places: int) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +248,7 @@ class DocumentScore:
     findings: Counts
     misses: tuple[Miss, ...]
     error: str | None = None
-    seconds: float | None = None
+    milliseconds: int | None = None
 
     @property
     def overall(self) -> Counts:
@@ -278,9 +296,9 @@ class EvaluationReport:
                 "tp": counts.tp,
                 "fp": counts.fp,
                 "fn": counts.fn,
-                "precision": round(counts.precision, 4),
-                "recall": round(counts.recall, 4),
-                "f1": round(counts.f1, 4),
+                "precision": _rounded(counts.precision, 4),
+                "recall": _rounded(counts.recall, 4),
+                "f1": _rounded(counts.f1, 4),
             }
 
         return {
@@ -293,7 +311,7 @@ class EvaluationReport:
                     "expected_kind": score.expected_kind,
                     "got_kind": score.got_kind,
                     "error": score.error,
-                    "seconds": None if score.seconds is None else round(score.seconds, 3),
+                    "milliseconds": score.milliseconds,
                     "overall": row(score.overall),
                     "findings": row(score.findings),
                 }
@@ -602,29 +620,34 @@ def _text(value: Normalised | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _similarity(a: Normalised | None, b: Normalised | None) -> float:
+_HALF: Final = Fraction(1, 2)
+
+
+def _similarity(a: Normalised | None, b: Normalised | None) -> Fraction:
+    """difflib's ratio 2M / T, kept as the exact fraction it is."""
     left, right = _text(a), _text(b)
     if not left or not right:
-        return 0.0
-    return difflib.SequenceMatcher(None, left, right).ratio()
+        return Fraction(0)
+    blocks = difflib.SequenceMatcher(None, left, right).get_matching_blocks()
+    return Fraction(2 * sum(block.size for block in blocks), len(left) + len(right))
 
 
-def _line_affinity(gold: Mapping[str, Normalised], got: Mapping[str, Normalised]) -> float:
+def _line_affinity(gold: Mapping[str, Normalised], got: Mapping[str, Normalised]) -> Fraction:
     sku_gold, sku_got = gold.get("sku"), got.get("sku")
     if sku_gold is not None and sku_gold == sku_got:
-        return 3.0
+        return Fraction(3)
     score = _similarity(gold.get("description"), got.get("description"))
-    if score < 0.5:
-        return 0.0
+    if score < _HALF:
+        return Fraction(0)
     if gold.get("amount") is not None and gold.get("amount") == got.get("amount"):
-        score += 0.25
+        score += Fraction(1, 4)
     return score
 
 
 def _named_affinity(key: str) -> Any:
-    def affinity(gold: Mapping[str, Normalised], got: Mapping[str, Normalised]) -> float:
+    def affinity(gold: Mapping[str, Normalised], got: Mapping[str, Normalised]) -> Fraction:
         score = _similarity(gold.get(key), got.get(key))
-        return score if score >= 0.5 else 0.0
+        return score if score >= _HALF else Fraction(0)
 
     return affinity
 
@@ -721,7 +744,7 @@ def score_document(
     got_findings: Iterable[str],
     *,
     error: str | None = None,
-    seconds: float | None = None,
+    milliseconds: int | None = None,
 ) -> DocumentScore:
     """Score what extraction said about ``document`` against its gold.
 
@@ -759,7 +782,7 @@ def score_document(
         findings=findings,
         misses=tuple(tally.misses),
         error=error,
-        seconds=seconds,
+        milliseconds=milliseconds,
     )
 
 

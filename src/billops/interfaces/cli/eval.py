@@ -9,19 +9,20 @@ or extracted (its row says why; it is scored as all-missed).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import typer
 
-from billops.domain.evaluation import Counts, EvaluationReport
+from billops.domain.evaluation import Counts, EvaluationReport, ratio_text
 from billops.interfaces.cli.output import TerminalProgress, emit_json, say, table
 from billops.workflows.evaluation import evaluate_directory
 
 app = typer.Typer(help="Evaluate extraction against a labelled corpus.", no_args_is_help=True)
 
 
-def _ratio(value: float) -> str:
-    return f"{value:.3f}"
+def _ratio(value: Fraction) -> str:
+    return ratio_text(value)
 
 
 def _row(name: str, counts: Counts) -> list[str]:
