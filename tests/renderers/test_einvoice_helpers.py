@@ -135,4 +135,4 @@ def test_amounts_in_a_three_decimal_currency_cannot_be_sent() -> None:
         samples.domestic(), currency="BHD", lines=(_line("1", "1.234", "1.234", "BHD"),)
     )
     with pytest.raises(InvalidInput, match="at most 2 decimals; BHD has 3"):
-        einvoice.check_amount_decimals(invoice)
+        einvoice.check_sendable(invoice)

@@ -39,7 +39,6 @@ from billops.adapters.renderers import einvoice
 from billops.adapters.renderers.pdf import render_pdf
 from billops.domain.invoices import DocumentKind, Invoice, InvoiceLine, InvoiceParty, TaxCategory
 from billops.domain.money import Money
-from billops.errors import InvalidInput
 
 __all__ = ["render_cii", "render_facturx"]
 
@@ -71,14 +70,7 @@ def _amount(parent: etree._Element, name: str, money: Money, *, currency: bool =
 
 def render_cii(invoice: Invoice) -> bytes:
     """The CII CrossIndustryInvoice (Factur-X EN 16931 profile) of an issued invoice."""
-    if invoice.number is None:
-        raise InvalidInput(
-            "only an issued invoice has a number to send",
-            field="number",
-            value="None",
-            hint="issue the invoice before rendering its e-invoice",
-        )
-    einvoice.check_amount_decimals(invoice)
+    number = einvoice.check_sendable(invoice)
     root = etree.Element(
         f"{{{RSM}}}CrossIndustryInvoice",
         nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT},
@@ -90,7 +82,7 @@ def render_cii(invoice: Invoice) -> bytes:
         einvoice.CII_GUIDELINE,
     )
     document = _el(root, "rsm:ExchangedDocument")
-    _el(document, "ram:ID", invoice.number)
+    _el(document, "ram:ID", number)
     _el(document, "ram:TypeCode", einvoice.type_code(invoice))
     _date(document, "ram:IssueDateTime", invoice.issue_date)
     note = einvoice.document_note(invoice)

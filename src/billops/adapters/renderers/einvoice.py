@@ -52,7 +52,7 @@ __all__ = [
     "PEPPOL_CUSTOMIZATION",
     "PEPPOL_PROFILE",
     "amount_text",
-    "check_amount_decimals",
+    "check_sendable",
     "decimal_text",
     "document_note",
     "electronic_address",
@@ -206,13 +206,21 @@ def price_discount(line: InvoiceLine) -> Decimal | None:
     return gross - net_price(line)
 
 
-def check_amount_decimals(invoice: Invoice) -> None:
-    """Refuse a currency whose minor units EN 16931 cannot carry (amounts: 2 decimals).
+def check_sendable(invoice: Invoice) -> str:
+    """The invoice's number; refuses what cannot become an e-invoice: a draft (no
+    number yet), or a currency whose minor units EN 16931 cannot carry.
 
     BR-DEC-* allow at most two decimals on every amount, so an invoice in
     Bahraini dinars (3) cannot be an EN 16931 e-invoice without changing its
     amounts; it is refused rather than sent wrong.
     """
+    if invoice.number is None:
+        raise InvalidInput(
+            "only an issued invoice has a number to send",
+            field="number",
+            value="None",
+            hint="issue the invoice before rendering its e-invoice",
+        )
     digits = currency_minor_units(invoice.currency)
     if digits > 2:
         raise InvalidInput(
@@ -222,6 +230,7 @@ def check_amount_decimals(invoice: Invoice) -> None:
             value=invoice.currency,
             hint="send the PDF only, or invoice in a currency with at most 2 decimals",
         )
+    return invoice.number
 
 
 def electronic_address(party: InvoiceParty) -> tuple[str, str] | None:

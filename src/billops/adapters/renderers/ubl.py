@@ -41,7 +41,6 @@ from billops.domain.invoices import (
     TaxCategory,
 )
 from billops.domain.money import Money
-from billops.errors import InvalidInput
 
 __all__ = ["render_ubl"]
 
@@ -71,14 +70,7 @@ def _price(parent: etree._Element, name: str, value: Decimal, currency: str) -> 
 
 def render_ubl(invoice: Invoice) -> bytes:
     """The UBL 2.1 Invoice or CreditNote of an issued invoice, as UTF-8 bytes."""
-    if invoice.number is None:
-        raise InvalidInput(
-            "only an issued invoice has a number to send",
-            field="number",
-            value="None",
-            hint="issue the invoice before rendering its e-invoice",
-        )
-    einvoice.check_amount_decimals(invoice)
+    number = einvoice.check_sendable(invoice)
     credit = invoice.kind is DocumentKind.CREDIT_NOTE
     namespace = CREDIT_NOTE_NS if credit else INVOICE_NS
     root = etree.Element(
@@ -87,7 +79,7 @@ def render_ubl(invoice: Invoice) -> bytes:
     )
     _cbc(root, "CustomizationID", einvoice.PEPPOL_CUSTOMIZATION)
     _cbc(root, "ProfileID", einvoice.PEPPOL_PROFILE)
-    _cbc(root, "ID", invoice.number)
+    _cbc(root, "ID", number)
     _cbc(root, "IssueDate", invoice.issue_date.isoformat())
     if credit:
         _cbc(root, "CreditNoteTypeCode", einvoice.type_code(invoice))
