@@ -662,11 +662,7 @@ def export_invoices(
         documents = [
             invoice_from_image(row.record) for row in rows if period.contains(row.issue_date)
         ]
-        try:
-            catalogue = stored_catalogue(session)
-            accounts = {product.sku: product.gl_revenue for product in catalogue}
-        except InvalidInput:
-            accounts = {}
+        accounts = {product.sku: product.gl_revenue for product in stored_catalogue(session)}
     documents.sort(key=lambda d: (d.entity_code, d.number or ""))
     temporary = out.with_name(f".{out.name}.partial")
     writers[file_format](documents, temporary, gl_accounts=accounts)

@@ -60,7 +60,6 @@ from typing import Any, Final
 from billops.adapters.storage.audit_store import Clock, utc_now
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
-from billops.adapters.storage.setup_store import CatalogStore
 from billops.adapters.storage.validation_store import (
     Approval,
     Opportunities,
@@ -69,7 +68,7 @@ from billops.adapters.storage.validation_store import (
     SyncOutcome,
     ValidationStore,
 )
-from billops.domain.catalog import Catalogue, parse_catalogue
+from billops.domain.catalog import Catalogue
 from billops.domain.contract import ContractTerms, Provenance
 from billops.domain.crm import Opportunity
 from billops.domain.crm_matching import OpportunityMatch, match_opportunity
@@ -78,6 +77,7 @@ from billops.domain.parties import Customer, LegalEntity
 from billops.domain.policy import Policy
 from billops.domain.rules import RULES, RuleContext, describe_rules, run_rules
 from billops.errors import Conflict, InvalidInput
+from billops.workflows.setup import stored_catalogue
 
 __all__ = [
     "DEMO_APPROVER",
@@ -314,10 +314,10 @@ class _Unread:
 _UNREAD: Final = _Unread()
 
 
-def stored_catalogue(session: Any) -> Catalogue | None:
+def _loaded_catalogue(session: Any) -> Catalogue | None:
     """The stored catalogue, or None when none is loaded (the CATALOG-* rules skip)."""
-    records = CatalogStore(session, "reader").records()
-    return parse_catalogue(records, source="catalog_products") if records else None
+    catalogue = stored_catalogue(session)
+    return catalogue if len(catalogue) else None
 
 
 def validate_terms(
@@ -347,7 +347,7 @@ def validate_terms(
     with database.transaction() as session:
         customer, entity = _parties(session, terms)
         opportunities = Opportunities(session, "reader").list()
-        catalogue = stored_catalogue(session)
+        catalogue = _loaded_catalogue(session)
     findings, match = _check(
         terms,
         policy=effective,
@@ -439,7 +439,7 @@ def validate_contract(
         if opportunities is None:
             opportunities = Opportunities(session, actor, clock).list()
         if isinstance(catalogue, _Unread):
-            catalogue = stored_catalogue(session)
+            catalogue = _loaded_catalogue(session)
         effective = _resolve_policy(policy, terms.supplier.code)
         findings, match = _check(
             terms,
@@ -494,7 +494,7 @@ def validate_contracts(
     """Validate several contracts (every stored one by default), each in its own transaction."""
     with database.transaction() as session:
         opportunities = Opportunities(session, actor).list()
-        catalogue = stored_catalogue(session)
+        catalogue = _loaded_catalogue(session)
         ids = (
             list(contract_ids)
             if contract_ids is not None
