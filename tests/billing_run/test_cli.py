@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,15 @@ def test_holds_are_listed_and_counted_on_the_billing_queue(
     assert [(h["invoice"], h["check_id"], h["route"]) for h in holds] == [
         ("#1", "INV-CUSTOMER-ADDRESS", "billing")
     ]
+    opened = datetime.fromisoformat(holds[0]["opened_at"])
+    assert datetime.fromisoformat(holds[0]["due_at"]) - opened == timedelta(hours=24)
+    assert holds[0]["overdue"] is False
     queue = cli("queue", "list", "--role", "billing")
-    assert "and 1 invoice holds on the billing queue" in queue.stdout
+    assert "held invoices on billing: 1 task(s)" in queue.stdout
+    assert "INV-CUSTOMER-ADDRESS" in queue.stdout
+    on_queue = json.loads(cli("queue", "list", "--role", "billing", "--json").stdout)
+    assert [t["check_id"] for t in on_queue if "check_id" in t] == ["INV-CUSTOMER-ADDRESS"]
+    assert json.loads(cli("queue", "list", "--role", "tax", "--json").stdout) == []
     refused = cli("invoice", "release", "1", "--override", "--reason", "ok")  # tester ran it
     assert refused.exit_code != 0 and "different approver" in refused.stderr
 

@@ -35,13 +35,13 @@ JANUARY = date(2026, 1, 1)
 
 
 def seats_contract(**fields: object) -> ContractTerms:
-    return contract(
-        seats(unit_price="30.00"),
-        start_date="2026-01-01",
-        end_date="2026-12-31",
-        billing=MONTHLY,
+    data: dict[str, object] = {
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "billing": MONTHLY,
         **fields,
-    )
+    }
+    return contract(seats(unit_price="30.00"), **data)
 
 
 def context_of(
@@ -138,6 +138,33 @@ def test_po_expired_before_the_invoice_date() -> None:
     terms = seats_contract(purchase_order={"number": "PO-1", "expires_on": "2026-01-31"})
     result = bill(terms, as_of=date(2026, 2, 1))
     assert result.invoices[0].holds == ("INV-PO-EXPIRED",)
+    # January is covered; February (billed in advance on 02-01) is not.
+    assert result.findings[0].message.startswith(
+        "PO PO-1 (contract C-1) expired on 2026-01-31; line 2 (Workspace Pro"
+    )
+    assert "supplies until 2026-02-28" in result.findings[0].message
+
+
+def test_the_final_arrears_invoice_after_the_po_ended_is_not_held() -> None:
+    """The PO ends with the term; December in arrears is billed on 1 January, for December."""
+    terms = seats_contract(
+        purchase_order={"number": "PO-1", "expires_on": "2026-12-31"},
+        billing={**MONTHLY, "timing": "arrears"},
+    )
+    result = bill(terms, as_of=date(2027, 1, 1))
+    assert [line.service_period.end for line in result.invoices[0].lines][-1] == date(2026, 12, 31)
+    assert result.invoices[0].holds == ()
+
+
+def test_a_late_invoice_for_service_inside_the_po_is_not_held() -> None:
+    """Catching up in July on January to March: all of it inside a PO that ended in March."""
+    terms = seats_contract(
+        purchase_order={"number": "PO-1", "expires_on": "2026-03-31"},
+        end_date="2026-03-31",
+    )
+    result = bill(terms, as_of=date(2026, 7, 1))
+    assert len(result.invoices[0].lines) == 3
+    assert result.invoices[0].holds == ()
 
 
 def test_milestone_rejected_after_the_schedule_was_built() -> None:

@@ -356,8 +356,11 @@ def test_amounts_are_whole_cents_and_tcv_is_the_sum_of_the_true_amounts(
         total = sum((a for a in amounts if a is not None), Decimal(0))
         assert contract["total_contract_value"] == total, contract["contract_id"]
         assert total == total.quantize(Decimal("0.01"))
-        if contract["purchase_order"] is not None:
-            assert contract["purchase_order"]["amount"] == total
+        po = contract["purchase_order"]
+        if po is not None:
+            usage = any(line["billing_model"] == "usage" for line in contract["lines"])
+            # a blanket PO (no amount) for consumption, else the contract value
+            assert po["amount"] == (None if usage else total), contract["contract_id"]
 
 
 def test_a_hand_checked_ramp(showcase: DemoCompany) -> None:

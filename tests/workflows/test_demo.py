@@ -38,10 +38,10 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     assert setup["events"] == sum(report.data_counts[kind] for kind in events) + 20  # + expenses
     assert setup["approved"] == setup["orders"] == 19
     assert (setup["projects"], setup["projects_ready"]) == (5, 5)
-    assert setup["schedule_items"] == 263
+    assert setup["schedule_items"] == 290  # usage under its commitment: true-up items
     assert (setup["billable"], setup["scheduled"], setup["waiting"], setup["held"]) == (
-        163,
-        100,
+        188,
+        102,
         0,
         0,
     )
@@ -62,14 +62,20 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     # billing: a catch-up run for the months before November, then November's run
     billing = report.billing
     assert (billing["catch_up_as_of"], billing["catch_up_drafted"]) == ("2026-10-31", 19)
-    assert billing["catch_up_issued"] == 17
-    assert billing["catch_up_held_by_check"] == {"INV-PO-EXHAUSTED": 2}
-    assert (billing["drafted"], billing["held"], billing["issued"]) == (12, 1, 11)
-    assert billing["held_by_check"] == {"INV-PO-EXHAUSTED": 1}
+    assert billing["catch_up_issued"] == 18
+    # the showcase's co-termed add-on raised the contract value, not its PO
+    assert billing["catch_up_held_by_check"] == {"INV-PO-EXHAUSTED": 1}
+    # the billing problems planted before November are held by the check made for them
+    assert [(p["check_id"], p["held"]) for p in billing["planted"]] == [
+        ("INV-CUSTOMER-TAX-ID", True),
+        ("INV-CUSTOMER-ADDRESS", True),
+    ]
+    assert (billing["drafted"], billing["held"], billing["issued"]) == (12, 4, 8)
+    assert billing["held_by_check"] == {"INV-CUSTOMER-TAX-ID": 2, "INV-CUSTOMER-ADDRESS": 2}
     assert billing["rerun_drafted"] == 0
     assert billing["credit_note"] == "NWDE-2026-000012"
-    assert billing["invoices_by_status"] == {"draft": 0, "held": 3, "approved": 0, "issued": 28}
-    assert billing["open_holds"] == 3
+    assert billing["invoices_by_status"] == {"draft": 0, "held": 5, "approved": 0, "issued": 26}
+    assert billing["open_holds"] == 5
     assert billing["documents"] == 9
     einvoices = sorted((tmp_path / "invoices").glob("*.ubl.xml")) + sorted(
         (tmp_path / "invoices").glob("*.facturx.pdf")

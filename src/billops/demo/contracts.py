@@ -262,7 +262,10 @@ def finish(contract: Record, lines: list[Record], **sections: Any) -> Record:
     contract["total_contract_value"] = total_contract_value(lines)
     po = contract.get("purchase_order")
     if po is not None:
-        po["amount"] = contract["total_contract_value"]
+        # Consumption cannot be capped in advance: a contract with usage gets a
+        # blanket PO (a number, no amount), the others one for the contract value.
+        usage = any(line.get("billing_model") == "usage" for line in lines)
+        po["amount"] = None if usage else contract["total_contract_value"]
     return contract
 
 

@@ -277,8 +277,9 @@ def usage(rng: random.Random, contract: Record, as_of: date) -> list[Record]:
 
 def _monthly_volume(rng: random.Random, line: Record) -> float:
     included = int(line.get("included_units") or 1_000_000)
-    # Some customers stay under their included units (minimum commitment true-up), most exceed.
-    return included * rng.choice((0.6, 1.5, 3.0, 8.0, 20.0, 60.0))
+    # Some customers stay under their included units (minimum commitment true-up),
+    # most exceed them by a little, a few by several times.
+    return included * rng.choice((0.6, 0.9, 1.2, 1.5, 2.5, 4.0))
 
 
 def _usage_row(

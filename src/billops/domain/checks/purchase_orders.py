@@ -5,12 +5,21 @@ without one, with an expired one, or with one already used up. The PO
 comes from the contract (``purchase_order``, or a line's ``po_number``);
 the customer record may require one for every invoice (``po_required``).
 
+A PO's validity is compared with what each line supplies, not with the
+invoice date: the final invoice of a term billed in arrears is dated after
+the term (and the PO) ended, yet bills service the PO covered, and AP
+departments accept it; a line for service after the expiry is what the
+customer rejects.
+
 ================  ========  ===================================================
 check             severity  raised when
 ================  ========  ===================================================
 INV-PO-MISSING    error     the contract (PO required, or PO on invoice) or
                             the customer requires a PO; the invoice has none
-INV-PO-EXPIRED    error     the PO expired before the invoice date
+INV-PO-EXPIRED    error     the PO expired before the supply a line bills:
+                            the end of its service period, or for a
+                            delivery (shipment, milestone, one-time) the
+                            day it became billable
 INV-PO-EXHAUSTED  error     already billed on the PO plus this invoice is more
                             than the PO authorises
 ================  ========  ===================================================
@@ -22,11 +31,12 @@ INV-PO-EXHAUSTED  error     already billed on the PO plus this invoice is more
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from billops.domain.checks.base import Check, CheckContext, finding
 from billops.domain.contract import ContractTerms, PurchaseOrder
 from billops.domain.findings import Finding, Route, Severity
-from billops.domain.invoices import Invoice
+from billops.domain.invoices import Invoice, InvoiceLine
 from billops.domain.money import Money
 
 __all__ = ["CHECKS", "po_covers_invoice", "po_not_expired", "po_present"]
@@ -69,19 +79,46 @@ def po_present(invoice: Invoice, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def _supplied_until(line: InvoiceLine, ctx: CheckContext, fallback: date) -> date:
+    """The last day of what ``line`` supplies: its service period's end, else its bill date."""
+    if line.service_period is not None:
+        return line.service_period.end
+    item = ctx.item_for(line)
+    if item is not None and item.bill_date is not None:
+        return item.bill_date
+    return fallback
+
+
 def po_not_expired(invoice: Invoice, ctx: CheckContext) -> Iterator[Finding]:
-    """The PO is valid on the invoice date."""
+    """The PO is still valid for everything the invoice's lines supply."""
     for contract_id, po in _invoice_po(invoice, ctx):
-        if po.expires_on is not None and po.expires_on < invoice.issue_date:
-            yield finding(
-                "INV-PO-EXPIRED",
-                f"PO {po.number} (contract {contract_id}) expired on {po.expires_on}, before "
-                f"the invoice date {invoice.issue_date}",
-                fields=("purchase_order",),
-                values={"po_number": str(po.number), "expires_on": str(po.expires_on)},
-                hint="ask the customer for a new or extended PO",
-            )
-            return
+        if po.expires_on is None:
+            continue
+        expires = po.expires_on
+        late = [
+            (line, until)
+            for line in invoice.lines
+            if line.source is not None and line.source.contract_id == contract_id
+            for until in [_supplied_until(line, ctx, invoice.issue_date)]
+            if until > expires
+        ]
+        if not late:
+            continue
+        line, until = late[0]
+        more = f" (and {len(late) - 1} more line(s))" if len(late) > 1 else ""
+        yield finding(
+            "INV-PO-EXPIRED",
+            f"PO {po.number} (contract {contract_id}) expired on {expires}; line "
+            f"{line.line_no} ({line.description}) supplies until {until}{more}",
+            fields=("purchase_order",),
+            values={
+                "po_number": str(po.number),
+                "expires_on": str(expires),
+                "supplied_until": str(until),
+            },
+            hint="ask the customer for a new or extended PO",
+        )
+        return
 
 
 def po_covers_invoice(invoice: Invoice, ctx: CheckContext) -> Iterator[Finding]:

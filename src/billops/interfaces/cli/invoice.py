@@ -15,6 +15,7 @@ REF is an invoice number, or ``#ID`` / ``ID`` for a draft.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from billops.domain.calendar import parse_period
 from billops.errors import InvalidInput
 from billops.interfaces.cli.billing import parse_day
 from billops.interfaces.cli.output import emit_json, say, table
+from billops.interfaces.cli.policy import policy_source
 from billops.interfaces.cli.state import state
 from billops.workflows.billing import (
     approve,
@@ -35,6 +37,7 @@ from billops.workflows.billing import (
     issue,
     release,
 )
+from billops.workflows.billing_holds import hold_tasks
 
 __all__ = ["app"]
 
@@ -122,33 +125,36 @@ def show_command(
 @app.command("holds")
 def holds_command(
     ctx: typer.Context,
+    route: str | None = typer.Option(None, "--queue", help="One work queue (route) only."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Held drafts with the checks that failed: the billing work queue."""
-    with state(ctx).database().transaction() as session:
-        store = BillingStore(session, "reader")
-        rows = {r.id: r for r in store.rows(status="held")}
-        tasks = [
-            {
-                "invoice": f"#{h.invoice_id}",
-                "customer": rows[h.invoice_id].customer_code,
-                "check_id": h.check_id,
-                "route": h.route,
-                "message": h.message,
-                "opened_at": h.created_at.isoformat(),
-            }
-            for h in store.holds()
-            if h.invoice_id in rows
-        ]
+    """Held drafts with the checks that failed, due by their queue's SLA: the billing work queue."""
+    tasks = hold_tasks(state(ctx).database(), policy_source(), route=route)
+    now = datetime.now(UTC)
     if as_json:
-        emit_json(tasks)
+        emit_json([t.as_dict(now) for t in tasks])
         return
     table(
         None,
-        ["invoice", "customer", "check", "queue", "message"],
-        [(t["invoice"], t["customer"], t["check_id"], t["route"], t["message"]) for t in tasks],
+        ["invoice", "customer", "check", "queue", "due (UTC)", "overdue", "message"],
+        [
+            (
+                t.reference,
+                t.customer,
+                t.check_id,
+                t.route,
+                f"{t.due_at:%Y-%m-%d %H:%M}",
+                "OVERDUE" if t.overdue(now) else "",
+                t.message,
+            )
+            for t in tasks
+        ],
     )
-    say(f"{len(tasks)} open holds on {len({t['invoice'] for t in tasks})} invoices")
+    overdue = sum(1 for t in tasks if t.overdue(now))
+    say(
+        f"{len(tasks)} open holds on {len({t.invoice_id for t in tasks})} invoices"
+        + (f", {overdue} overdue" if overdue else "")
+    )
 
 
 @app.command("approve")

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 import typer
 
-from billops.adapters.storage.billing_store import BillingStore
 from billops.domain.findings import Route
 from billops.errors import InvalidInput
 from billops.interfaces.cli.output import emit_json, say, table
+from billops.interfaces.cli.policy import policy_source
 from billops.interfaces.cli.state import state
+from billops.workflows.billing_holds import hold_tasks
 from billops.workflows.validation import list_tasks
 
 app = typer.Typer(
@@ -42,7 +43,8 @@ def list_command(
     tasks = list_tasks(state(ctx).database(), route=role, include_done=include_done)
     now = datetime.now(UTC)
     if as_json:
-        emit_json([t.as_dict(now) for t in tasks])
+        holds = hold_tasks(state(ctx).database(), policy_source(), route=role)
+        emit_json([t.as_dict(now) for t in tasks] + [h.as_dict(now) for h in holds])
         return
     table(
         f"work queue{' ' + role if role else ''}: {len(tasks)} task(s)",
@@ -72,8 +74,22 @@ def list_command(
             for t in tasks
         ],
     )
-    if role in (None, Route.BILLING.value):
-        with state(ctx).database().transaction() as session:
-            holds = len(BillingStore(session, "reader").holds())
-        if holds:
-            say(f"and {holds} invoice holds on the billing queue: see `billops invoice holds`")
+    holds = hold_tasks(state(ctx).database(), policy_source(), route=role)
+    if holds:
+        table(
+            f"held invoices{' on ' + role if role else ''}: {len(holds)} task(s)",
+            ["invoice", "role", "customer", "check", "due (UTC)", "overdue", "message"],
+            [
+                (
+                    h.reference,
+                    h.route,
+                    h.customer,
+                    h.check_id,
+                    f"{h.due_at:%Y-%m-%d %H:%M}",
+                    "OVERDUE" if h.overdue(now) else "",
+                    h.message,
+                )
+                for h in holds
+            ],
+        )
+        say("release them with `billops invoice release REF` once the data is fixed")
