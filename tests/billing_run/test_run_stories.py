@@ -139,6 +139,7 @@ def test_credit_notes_never_exceed_what_remains_creditable(db: Database) -> None
         "invoice": "NWDE-2026-000001",
         "gross_total": "107.10 EUR",
         "remaining_creditable": "1499.40 EUR",
+        "released_for_rebill": 0,
     }
     with pytest.raises(Conflict, match="exceeds the 1499.40 EUR"):
         credit(db, "NWDE-2026-000001", actor="bob", reason="all", on=day)  # whole = 1,606.50

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -50,7 +50,7 @@ import yaml
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from billops.adapters.storage.billing_store import BillingStore, invoice_from_image
+from billops.adapters.storage.billing_store import BillingStore, Rebill, invoice_from_image
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
 from billops.adapters.storage.setup_store import EventStore, SetupStore
@@ -152,6 +152,32 @@ class BillRun:
 class _Computed:
     entity: LegalEntity
     result: DraftResult
+    rebills: Mapping[tuple[str, str], Rebill] = field(default_factory=dict)
+
+
+def _rebill_reference(invoice: Invoice, rebills: Mapping[tuple[str, str], Rebill]) -> Invoice:
+    """A draft that bills credited items again names the credited invoice and the credit note."""
+    found = [
+        rebills[key]
+        for line in invoice.lines
+        if line.source is not None
+        for key in [(line.source.contract_id, line.source.item_key)]
+        if key in rebills
+    ]
+    if not found:
+        return invoice
+    notes = sorted({r.credit_note for r in found})
+    originals = sorted({(r.invoice, r.invoice_date) for r in found if r.invoice is not None})
+    text = (
+        f"Re-bills {len(found)} line(s) credited by credit note {', '.join(notes)}"
+        + (f" on invoice {', '.join(o[0] for o in originals if o[0])}" if originals else "")
+        + "."
+    )
+    note = f"{invoice.note} {text}" if invoice.note else text
+    preceding = invoice.preceding
+    if preceding is None and len(originals) == 1 and originals[0][0] and originals[0][1]:
+        preceding = PrecedingInvoice(number=originals[0][0], issue_date=originals[0][1])
+    return dataclasses.replace(invoice, note=note, preceding=preceding)
 
 
 def _schedules(
@@ -199,6 +225,7 @@ def _compute(
     customers = {c.code: c for c in Customers(session, "reader").list()}
     billing = BillingStore(session, "reader")
     already = billing.billed_keys()
+    rebills = billing.rebills()
     catalogue = stored_catalogue(session)
     events = EventStore(session, "reader").for_contracts(sorted(contracts))
     by_entity: dict[str, list[ScheduleItem]] = {}
@@ -234,7 +261,15 @@ def _compute(
             events=events,
             ledger=billing.ledger(code),
         )
-        computed.append(_Computed(legal_entity, result))
+        if rebills:
+            result = dataclasses.replace(
+                result,
+                drafts=tuple(
+                    dataclasses.replace(d, invoice=_rebill_reference(d.invoice, rebills))
+                    for d in result.drafts
+                ),
+            )
+        computed.append(_Computed(legal_entity, result, rebills))
     return computed, problems
 
 
@@ -315,7 +350,10 @@ def bill_run(
                 with database.transaction() as session:
                     store = BillingStore(session, actor)
                     described = [
-                        _describe(d, store.add(d.invoice, d.findings, reason=reason))
+                        _describe(
+                            d,
+                            store.add(d.invoice, d.findings, reason=reason, rebills=part.rebills),
+                        )
                         for d in drafts
                     ]
             except IntegrityError:
@@ -537,10 +575,24 @@ def credit(
     lines: Sequence[int] = (),
     on: date | None = None,
     out: Path | None = None,
+    rebill: bool = False,
 ) -> dict[str, Any]:
-    """Issue a credit note for an issued invoice: whole, some lines, or a net amount."""
+    """Issue a credit note for an issued invoice: whole, some lines, or a net amount.
+
+    With ``rebill`` the credited lines' schedule items become billable again:
+    the next run drafts them from the current data (a corrected price,
+    quantity or customer record) on an invoice that names the credited
+    invoice and this credit note. A credit by amount has no items to re-bill.
+    """
     if not reason.strip():
         raise InvalidInput("a credit note needs a reason", field="reason", value="")
+    if rebill and amount is not None:
+        raise InvalidInput(
+            "a credit by amount cannot be re-billed: it credits no schedule item",
+            field="rebill",
+            value=str(amount),
+            hint="credit whole lines (--line N) or the whole invoice to re-bill them",
+        )
     with database.transaction() as session:
         store = BillingStore(session, actor)
         row = store.row(number, lock=True)  # serialises credits of one invoice
@@ -576,6 +628,13 @@ def credit(
                 hint="credit less, or fewer lines",
             )
         credit_row = store.add(note, reason=reason, credits=row)
+        released = 0
+        if rebill:
+            credited = list(lines) or [line.line_no for line in original.lines]
+            by_no = {line.line_no: line for line in original.lines}
+            released = store.credit_for_rebill(
+                credit_row, row, [(i, by_no[n]) for i, n in enumerate(credited, start=1)]
+            )
         issued = _issue_one(session, store, credit_row)
         locale = _entity(session, row.entity_code).locale
         left = remaining - note.gross_total
@@ -586,6 +645,7 @@ def credit(
         "invoice": number,
         "gross_total": str(issued.gross_total),
         "remaining_creditable": str(left),
+        "released_for_rebill": released,
     }
 
 

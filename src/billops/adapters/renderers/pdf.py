@@ -192,6 +192,8 @@ class _Page:
             rows.append(("Corrects invoice", escape(invoice.preceding.number)))
         else:
             rows.append(("Due date", self.day(invoice.due_date)))
+            if invoice.preceding is not None:
+                rows.append(("Replaces invoice", escape(invoice.preceding.number)))
         if invoice.purchase_order:
             rows.append(("Purchase order", escape(invoice.purchase_order)))
         rows.append(("Customer no.", escape(invoice.customer_code)))
@@ -238,6 +240,8 @@ class _Page:
 
     def correction(self) -> str:
         invoice = self.invoice
+        if not self.credit and invoice.note:
+            return f'<p class="correction">{escape(invoice.note)}</p>'  # e.g. a re-bill
         if not self.credit or invoice.preceding is None:
             return ""
         text = (

@@ -39,7 +39,7 @@ from billops.domain.calendar import Period
 from billops.domain.checks import BillingLedger
 from billops.domain.contract import BillingModel
 from billops.domain.findings import Finding
-from billops.domain.invoices import DocumentKind, Invoice, InvoiceStatus
+from billops.domain.invoices import DocumentKind, Invoice, InvoiceLine, InvoiceStatus
 from billops.domain.money import Money
 from billops.errors import NotFound
 
@@ -97,6 +97,47 @@ def _money_text(money: Money) -> str:
     return format(money.amount, "f")
 
 
+BILLED = "billed"
+CREDITED = "credited"
+_REBILL, _CREDIT = "~rebill", "~credit"
+
+
+def item_key(base: str, kind: str, generation: int) -> str:
+    """The stored key of one billing (or re-billing credit) of a schedule item.
+
+    The first billing keeps the schedule's key; after a credit for re-billing
+    the item is billed again as ``<key>~rebill<n>``; the credit itself is
+    ``<key>~credit<n>`` for the generation it cancels.
+
+        >>> item_key("L1:2026-01-01", BILLED, 0), item_key("L1:2026-01-01", CREDITED, 0)
+        ('L1:2026-01-01', 'L1:2026-01-01~credit0')
+        >>> split_item_key("L1:2026-01-01~rebill2")
+        ('L1:2026-01-01', 'billed', 2)
+    """
+    if kind == CREDITED:
+        return f"{base}{_CREDIT}{generation}"
+    return base if generation == 0 else f"{base}{_REBILL}{generation}"
+
+
+def split_item_key(stored: str) -> tuple[str, str, int]:
+    """(schedule item key, billed or credited, generation) of a stored key."""
+    for marker, kind in ((_REBILL, BILLED), (_CREDIT, CREDITED)):
+        base, found, number = stored.rpartition(marker)
+        if found and number.isdigit():
+            return base, kind, int(number)
+    return stored, BILLED, 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rebill:
+    """An item credited for re-billing: the generation it is billed as next, and why."""
+
+    generation: int
+    credit_note: str
+    invoice: str | None
+    invoice_date: date | None
+
+
 class BillingStore:
     """Invoices in storage; ``actor`` is who makes the changes (the audit trail's who)."""
 
@@ -107,12 +148,73 @@ class BillingStore:
 
     # -- reading -----------------------------------------------------------
 
-    def billed_keys(self, contract_ids: Iterable[str] | None = None) -> frozenset[tuple[str, str]]:
-        """Every (contract id, item key) on an invoice document, whatever its status."""
-        query = select(InvoiceLineRow.contract_id, InvoiceLineRow.item_key)
+    def _generations(
+        self, contract_ids: Iterable[str] | None = None
+    ) -> dict[tuple[str, str], tuple[set[int], dict[int, int]]]:
+        """Per (contract, item): the generations billed, and those credited for re-billing.
+
+        The value is (billed generations, {credited generation: credit note id}).
+        """
+        query = select(
+            InvoiceLineRow.contract_id, InvoiceLineRow.item_key, InvoiceLineRow.invoice_id
+        )
         if contract_ids is not None:
             query = query.where(InvoiceLineRow.contract_id.in_(list(contract_ids)))
-        return frozenset((c, k) for c, k in self.session.execute(query))
+        found: dict[tuple[str, str], tuple[set[int], dict[int, int]]] = {}
+        for contract_id, stored, invoice_id in self.session.execute(query):
+            base, kind, generation = split_item_key(stored)
+            billed, credited = found.setdefault((contract_id, base), (set(), {}))
+            if kind == CREDITED:
+                credited[generation] = invoice_id
+            else:
+                billed.add(generation)
+        return found
+
+    def billed_keys(self, contract_ids: Iterable[str] | None = None) -> frozenset[tuple[str, str]]:
+        """Every (contract id, item key) on an invoice document, whatever its status.
+
+        An item whose every billing was credited for re-billing (``credit
+        --rebill``) is not billed any more: the next run drafts it again.
+        """
+        return frozenset(
+            key
+            for key, (billed, credited) in self._generations(contract_ids).items()
+            if billed - set(credited)
+        )
+
+    def rebills(self, contract_ids: Iterable[str] | None = None) -> dict[tuple[str, str], Rebill]:
+        """The items credited for re-billing and not re-billed yet, with what credited them."""
+        found: dict[tuple[str, str], Rebill] = {}
+        notes: dict[int, InvoiceRow] = {}
+        for key, (billed, credited) in self._generations(contract_ids).items():
+            if not credited or billed - set(credited):
+                continue
+            last = max(credited)
+            note_id = credited[last]
+            note = notes.get(note_id) or self.session.get(InvoiceRow, note_id)
+            assert note is not None
+            notes[note_id] = note
+            original = (
+                self.session.get(InvoiceRow, note.credits_invoice_id)
+                if note.credits_invoice_id is not None
+                else None
+            )
+            found[key] = Rebill(
+                generation=last + 1,
+                credit_note=note.number or f"#{note.id}",
+                invoice=None if original is None else original.number,
+                invoice_date=None if original is None else original.issue_date,
+            )
+        return found
+
+    def stored_key(self, invoice_id: int, line_no: int) -> tuple[str, str] | None:
+        """The (contract id, stored item key) an invoice line billed, if it billed one."""
+        found = self.session.execute(
+            select(InvoiceLineRow.contract_id, InvoiceLineRow.item_key).where(
+                InvoiceLineRow.invoice_id == invoice_id, InvoiceLineRow.line_no == line_no
+            )
+        ).first()
+        return None if found is None else (found[0], found[1])
 
     def ledger(self, entity_code: str) -> BillingLedger:
         """Amounts billed against each not-to-exceed and PO, and the closed period.
@@ -219,8 +321,14 @@ class BillingStore:
         *,
         reason: str,
         credits: InvoiceRow | None = None,
+        rebills: Mapping[tuple[str, str], Rebill] | None = None,
     ) -> InvoiceRow:
-        """Store a drafted invoice (or a credit note) with its billed lines and holds."""
+        """Store a drafted invoice (or a credit note) with its billed lines and holds.
+
+        ``rebills`` (from ``rebills()``) gives the generation of items billed
+        again after a credit; their lines are stored under that generation's
+        key, so the database still bills each generation exactly once.
+        """
         now = self.clock()
         row = InvoiceRow(
             kind=invoice.kind.value,
@@ -246,18 +354,24 @@ class BillingStore:
         self.session.add(row)
         self.session.flush()
         if invoice.kind is DocumentKind.INVOICE:
+            again = rebills or {}
             self.session.add_all(
                 InvoiceLineRow(
                     invoice_id=row.id,
                     line_no=line.line_no,
                     contract_id=line.source.contract_id,
-                    item_key=line.source.item_key,
+                    item_key=item_key(
+                        line.source.item_key,
+                        BILLED,
+                        again[key].generation if key in again else 0,
+                    ),
                     billing_model=line.source.billing_model.value,
                     purchase_order=invoice.purchase_order,
                     net_amount=_money_text(line.net_amount),
                 )
                 for line in invoice.lines
                 if line.source is not None
+                for key in [(line.source.contract_id, line.source.item_key)]
             )
         failed = {f.rule_id: f for f in findings if f.rule_id in invoice.holds}
         self.session.add_all(
@@ -274,6 +388,40 @@ class BillingStore:
         self.session.flush()
         self._audit(row, "draft" if credits is None else "credit", None, self.summary(row), reason)
         return row
+
+    def credit_for_rebill(
+        self, note: InvoiceRow, original: InvoiceRow, credited: Iterable[tuple[int, InvoiceLine]]
+    ) -> int:
+        """Record that ``note`` credits lines of ``original`` so their items are billed again.
+
+        ``credited`` pairs each credited line of the original invoice with
+        its line number on the credit note. One ``invoice_lines`` row per
+        line, under the credited generation's key with the negative amount:
+        the unique key refuses crediting the same billing twice for
+        re-billing, and PO and not-to-exceed ledgers get the amount back.
+        Returns how many items were released.
+        """
+        released = 0
+        for note_line_no, line in credited:
+            found = self.stored_key(original.id, line.line_no)
+            if found is None or line.source is None:
+                continue
+            contract_id, stored = found
+            base, _, generation = split_item_key(stored)
+            self.session.add(
+                InvoiceLineRow(
+                    invoice_id=note.id,
+                    line_no=note_line_no,
+                    contract_id=contract_id,
+                    item_key=item_key(base, CREDITED, generation),
+                    billing_model=line.source.billing_model.value,
+                    purchase_order=original.purchase_order,
+                    net_amount=_money_text(-line.net_amount),
+                )
+            )
+            released += 1
+        self.session.flush()
+        return released
 
     def update(self, row: InvoiceRow, invoice: Invoice, *, action: str, reason: str | None) -> None:
         """Replace a draft's image and status (the trigger refuses this on an issued row)."""

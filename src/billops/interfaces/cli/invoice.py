@@ -225,6 +225,11 @@ def credit_command(
     lines: list[int] = typer.Option(None, "--line", help="Line number to credit (repeatable)."),
     on: str | None = typer.Option(None, "--on", help="Credit note date (default today)."),
     out: Path | None = typer.Option(None, "--out", help="Write its documents here."),
+    rebill: bool = typer.Option(
+        False,
+        "--rebill",
+        help="Bill the credited lines again: the next run drafts them from the current data.",
+    ),
 ) -> None:
     """A credit note for an issued invoice: whole, some lines, or a net amount."""
     app_state = state(ctx)
@@ -245,11 +250,17 @@ def credit_command(
         lines=lines or [],
         on=parse_day(on, "--on") if on else None,
         out=out,
+        rebill=rebill,
     )
     say(
         f"credit note {outcome['credit_note']} for {outcome['invoice']}: "
         f"{outcome['gross_total']}; {outcome['remaining_creditable']} remains creditable"
     )
+    if rebill:
+        say(
+            f"{outcome['released_for_rebill']} item(s) released for re-billing: the next "
+            "`billops bill run` drafts them from the current data"
+        )
 
 
 @app.command("close-period")
