@@ -89,7 +89,7 @@ def _env(url: str, actor: str = "night-run") -> dict[str, str]:
     return {**os.environ, "BILLOPS_DATABASE_URL": url, "BILLOPS_ACTOR": actor}
 
 
-RUN = ("bill", "run", "--as-of", "2026-03-01", "--json")
+RUN = ("bill", "run", "--as-of", "2026-03-01", "--commit-every", "1", "--json")
 
 
 @pytest.mark.slow
@@ -173,3 +173,53 @@ def test_two_runs_at_once_bill_each_item_once_and_two_issuers_number_gaplessly(
             ).scalars()
         )
     assert numbers == [f"NWDE-2026-{n:06d}" for n in range(1, CUSTOMERS + 1)]
+
+
+def test_a_batch_that_meets_another_runs_drafts_is_stored_again_one_by_one(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between computing a chunk and storing it, another run drafts customer 1 first.
+
+    The batch of all five customers fails on customer 1's billed-item key and
+    rolls back whole; stored again one customer per transaction, customers 0,
+    2, 3 and 4 are drafted and customer 1 is reported as a conflict: every
+    customer ends with exactly one invoice.
+    """
+    from billops.workflows import billing
+
+    many_customers(db, 5)
+    original = billing._computed_chunks
+
+    def racing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        for chunk in original(*args, **kwargs):  # type: ignore[arg-type]
+            monkeypatch.setattr(billing, "_computed_chunks", original)  # the other run's own
+            billing.bill_run(db, as_of=date(2026, 3, 1), actor="other", customer="cust0001")
+            yield chunk
+
+    monkeypatch.setattr(billing, "_computed_chunks", racing)
+    run = billing.bill_run(db, as_of=date(2026, 3, 1), actor="night-run", store_customers=50)
+    assert run.conflicts == ["NW-DE/cust0001"]
+    assert sorted(d["customer"] for d in run.drafts) == [
+        "cust0000",
+        "cust0002",
+        "cust0003",
+        "cust0004",
+    ]
+    keys, invoices, empty = billed(db)
+    assert (invoices, empty, len(keys)) == (5, 0, 15)
+    assert len(set(keys)) == 15
+
+
+def test_chunks_of_customers_draft_what_one_chunk_drafts(db: Database) -> None:
+    """Computing two customers at a time drafts exactly the invoices of a single chunk."""
+    from billops.workflows.billing import bill_preview, bill_run
+
+    many_customers(db, 5)
+    whole = bill_preview(db, as_of=date(2026, 3, 1), chunk_customers=1000)
+    run = bill_run(db, as_of=date(2026, 3, 1), actor="r", chunk_customers=2, store_customers=2)
+
+    def shape(drafts: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        return sorted((d["customer"], d["net_total"], d["lines"]) for d in drafts)
+
+    assert shape(run.drafts) == shape(whole.drafts)
+    assert len(run.drafts) == 5

@@ -28,7 +28,6 @@ from billops.adapters.storage.database import Database
 from billops.adapters.storage.tables_billing import InvoiceLineRow
 from billops.errors import Conflict, InvalidInput
 from billops.workflows.billing import approve, bill_run, credit, issue
-
 from tests.einvoice.validator import EInvoiceValidator, format_findings
 
 from .support import company, order_form, store_contract

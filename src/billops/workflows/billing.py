@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,10 +55,14 @@ from billops.adapters.storage.billing_store import BillingStore, Rebill, invoice
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, Customers, LegalEntities
 from billops.adapters.storage.setup_store import EventStore, SetupStore
+from billops.adapters.storage.tables import ContractRow
 from billops.adapters.storage.tables_billing import InvoiceRow
+from billops.adapters.storage.tables_setup import OrderRow
 from billops.domain.billing import DraftedInvoice, DraftResult, draft_invoices
 from billops.domain.calendar import Period
+from billops.domain.catalog import Catalogue
 from billops.domain.contract import ContractTerms
+from billops.domain.events import Events
 from billops.domain.findings import Finding, Severity
 from billops.domain.invoices import (
     DocumentKind,
@@ -180,16 +185,48 @@ def _rebill_reference(invoice: Invoice, rebills: Mapping[tuple[str, str], Rebill
     return dataclasses.replace(invoice, note=note, preceding=preceding)
 
 
+CHUNK_CUSTOMERS = 250  # customers computed together: memory is bounded by a chunk
+STORE_CUSTOMERS = 50  # customers stored per transaction (a conflict retries them one by one)
+
+
+def _scope(
+    session: Session, entity: str | None, customer: str | None
+) -> list[tuple[str, list[str]]]:
+    """The set-up contracts in scope, grouped by customer code, customers in code order."""
+    query = (
+        select(ContractRow.customer_code, ContractRow.contract_id)
+        .join(OrderRow, OrderRow.contract_id == ContractRow.contract_id)
+        .order_by(ContractRow.customer_code, ContractRow.contract_id)
+    )
+    if entity is not None:
+        query = query.where(ContractRow.supplier_code == entity)
+    if customer is not None:
+        query = query.where(ContractRow.customer_code == customer)
+    grouped: dict[str, list[str]] = {}
+    for code, contract_id in session.execute(query):
+        grouped.setdefault(code or "", []).append(contract_id)
+    return list(grouped.items())
+
+
+def _chunks(scope: list[tuple[str, list[str]]], size: int) -> Iterator[list[tuple[str, list[str]]]]:
+    for start in range(0, len(scope), size):
+        yield scope[start : start + size]
+
+
 def _schedules(
-    session: Session, as_of: date, entity: str | None, customer: str | None
-) -> tuple[dict[str, ContractTerms], list[ScheduleItem]]:
-    """The set-up contracts in scope with their schedules rebuilt as of ``as_of``."""
+    session: Session,
+    contract_ids: Sequence[str],
+    as_of: date,
+    entity: str | None,
+    customer: str | None,
+    catalogue: Catalogue,
+) -> tuple[dict[str, ContractTerms], list[ScheduleItem], Events]:
+    """These set-up contracts with their schedules rebuilt as of ``as_of``, and their events."""
     store = SetupStore(session, "reader")
     contracts = Contracts(session, "reader")
-    catalogue = stored_catalogue(session)
     terms_by_id: dict[str, ContractTerms] = {}
     versions: dict[str, tuple[ContractTerms, int]] = {}
-    for contract_id in store.set_up_contracts():
+    for contract_id in contract_ids:
         stored = approved_version(session, contract_id)
         terms = stored.terms
         if entity is not None and terms.supplier.code != entity:
@@ -214,20 +251,27 @@ def _schedules(
         )
         terms_by_id[contract_id] = computed.terms
         items.extend(computed.schedule.items)
-    return terms_by_id, items
+    return terms_by_id, items, events
 
 
-def _compute(
-    session: Session, as_of: date, entity: str | None, customer: str | None
+def _compute_chunk(
+    session: Session,
+    chunk: list[tuple[str, list[str]]],
+    as_of: date,
+    entity: str | None,
+    customer: str | None,
+    shared: _Shared,
 ) -> tuple[list[_Computed], list[Finding]]:
-    contracts, items = _schedules(session, as_of, entity, customer)
-    entities = {e.code: e for e in LegalEntities(session, "reader").list()}
-    customers = {c.code: c for c in Customers(session, "reader").list()}
+    """Draft one chunk of customers: their contracts, events, billed keys and ledgers only."""
+    contract_ids = [c for _, ids in chunk for c in ids]
+    contracts, items, events = _schedules(
+        session, contract_ids, as_of, entity, customer, shared.catalogue
+    )
+    people = Customers(session, "reader")
+    customers = {code: found for code, _ in chunk if (found := people.find(code)) is not None}
     billing = BillingStore(session, "reader")
-    already = billing.billed_keys()
-    rebills = billing.rebills()
-    catalogue = stored_catalogue(session)
-    events = EventStore(session, "reader").for_contracts(sorted(contracts))
+    already = billing.billed_keys(contract_ids)
+    rebills = billing.rebills(contract_ids)
     by_entity: dict[str, list[ScheduleItem]] = {}
     problems: list[Finding] = []
     for item in items:
@@ -235,7 +279,7 @@ def _compute(
         by_entity.setdefault(code, []).append(item)
     computed: list[_Computed] = []
     for code in sorted(by_entity):
-        legal_entity = entities.get(code)
+        legal_entity = shared.entities.get(code)
         if legal_entity is None:
             problems.append(
                 Finding(
@@ -257,9 +301,9 @@ def _compute(
             as_of=as_of,
             already_billed=already,
             tax_rules=load_tax_rules(),
-            catalogue=catalogue,
+            catalogue=shared.catalogue,
             events=events,
-            ledger=billing.ledger(code),
+            ledger=billing.ledger(code, sorted(scoped)),
         )
         if rebills:
             result = dataclasses.replace(
@@ -271,6 +315,34 @@ def _compute(
             )
         computed.append(_Computed(legal_entity, result, rebills))
     return computed, problems
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every chunk of a run reads alike: the legal entities and the catalogue."""
+
+    entities: Mapping[str, LegalEntity]
+    catalogue: Catalogue
+
+
+def _computed_chunks(
+    database: Database,
+    as_of: date,
+    entity: str | None,
+    customer: str | None,
+    chunk_customers: int,
+) -> Iterator[tuple[list[_Computed], list[Finding]]]:
+    """The run's drafts, one chunk of customers at a time (read-only sessions)."""
+    with database.sessions() as session:
+        scope = _scope(session, entity, customer)
+        shared = _Shared(
+            entities={e.code: e for e in LegalEntities(session, "reader").list()},
+            catalogue=stored_catalogue(session),
+        )
+    for chunk in _chunks(scope, chunk_customers):
+        with database.sessions() as session:
+            computed = _compute_chunk(session, chunk, as_of, entity, customer, shared)
+        yield computed  # outside the session: the caller writes (SQLite has one writer)
 
 
 def _describe(draft: DraftedInvoice, row: InvoiceRow | None = None) -> dict[str, Any]:
@@ -294,11 +366,9 @@ def _describe(draft: DraftedInvoice, row: InvoiceRow | None = None) -> dict[str,
     }
 
 
-def _result(
-    as_of: date, stored: bool, computed: list[_Computed], problems: list[Finding]
-) -> BillRun:
-    run = BillRun(as_of=as_of, stored=stored)
-    run.findings = [f.as_dict() for f in problems]
+def _collect(run: BillRun, computed: list[_Computed], problems: list[Finding]) -> None:
+    """Add one chunk's findings, skipped items and credit proposals to ``run``."""
+    run.findings += [f.as_dict() for f in problems]
     for part in computed:
         run.findings += [
             f.as_dict() for f in part.result.findings if not f.rule_id.startswith("INV-")
@@ -313,18 +383,21 @@ def _result(
             }
             for p in part.result.credit_proposals
         ]
-    return run
 
 
 def bill_preview(
-    database: Database, *, as_of: date, entity: str | None = None, customer: str | None = None
+    database: Database,
+    *,
+    as_of: date,
+    entity: str | None = None,
+    customer: str | None = None,
+    chunk_customers: int = CHUNK_CUSTOMERS,
 ) -> BillRun:
     """Exactly the invoices ``bill_run`` would draft, with their check results; stores nothing."""
-    with database.transaction() as session:
-        computed, problems = _compute(session, as_of, entity, customer)
-        session.rollback()
-    run = _result(as_of, False, computed, problems)
-    run.drafts = [_describe(d) for part in computed for d in part.result.drafts]
+    run = BillRun(as_of=as_of, stored=False)
+    for computed, problems in _computed_chunks(database, as_of, entity, customer, chunk_customers):
+        _collect(run, computed, problems)
+        run.drafts += [_describe(d) for part in computed for d in part.result.drafts]
     return run
 
 
@@ -335,32 +408,60 @@ def bill_run(
     actor: str,
     entity: str | None = None,
     customer: str | None = None,
+    chunk_customers: int = CHUNK_CUSTOMERS,
+    store_customers: int = STORE_CUSTOMERS,
 ) -> BillRun:
-    """Draft, check and store what is due and not billed yet (see the module docstring)."""
-    with database.sessions() as session:
-        computed, problems = _compute(session, as_of, entity, customer)
-    run = _result(as_of, True, computed, problems)
+    """Draft, check and store what is due and not billed yet (see the module docstring).
+
+    Customers are computed ``chunk_customers`` at a time (memory does not
+    grow with the company) and stored ``store_customers`` to a transaction.
+    A batch that meets another run's drafts (the unique billed-item key)
+    rolls back whole and is stored again one customer per transaction, so
+    only the customers the other run drafted first are left out
+    (``conflicts``).
+    """
+    run = BillRun(as_of=as_of, stored=True)
     reason = f"billing run as of {as_of}"
-    for part in computed:
-        groups: dict[str, list[DraftedInvoice]] = {}
-        for draft in part.result.drafts:
-            groups.setdefault(draft.invoice.customer_code, []).append(draft)
-        for customer_code, drafts in groups.items():
-            try:
-                with database.transaction() as session:
-                    store = BillingStore(session, actor)
-                    described = [
-                        _describe(
-                            d,
-                            store.add(d.invoice, d.findings, reason=reason, rebills=part.rebills),
-                        )
-                        for d in drafts
-                    ]
-            except IntegrityError:
-                run.conflicts.append(f"{part.entity.code}/{customer_code}")
-                continue
-            run.drafts += described
+    for computed, problems in _computed_chunks(database, as_of, entity, customer, chunk_customers):
+        _collect(run, computed, problems)
+        for part in computed:
+            groups: dict[str, list[DraftedInvoice]] = {}
+            for draft in part.result.drafts:
+                groups.setdefault(draft.invoice.customer_code, []).append(draft)
+            batch = list(groups.items())
+            for start in range(0, len(batch), store_customers):
+                _store(database, run, part, batch[start : start + store_customers], actor, reason)
     return run
+
+
+def _store(
+    database: Database,
+    run: BillRun,
+    part: _Computed,
+    batch: list[tuple[str, list[DraftedInvoice]]],
+    actor: str,
+    reason: str,
+) -> None:
+    """Store a batch of customers' drafts in one transaction; on a conflict, one by one."""
+
+    def save(store: BillingStore, drafts: list[DraftedInvoice]) -> list[dict[str, Any]]:
+        return [
+            _describe(d, store.add(d.invoice, d.findings, reason=reason, rebills=part.rebills))
+            for d in drafts
+        ]
+
+    try:
+        with database.transaction() as session:
+            store = BillingStore(session, actor)
+            described = [row for _, drafts in batch for row in save(store, drafts)]
+    except IntegrityError:
+        if len(batch) == 1:
+            run.conflicts.append(f"{part.entity.code}/{batch[0][0]}")
+            return
+        for single in batch:
+            _store(database, run, part, [single], actor, reason)
+        return
+    run.drafts += described
 
 
 # --------------------------------------------------------------------------

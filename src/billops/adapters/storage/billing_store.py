@@ -216,20 +216,24 @@ class BillingStore:
         ).first()
         return None if found is None else (found[0], found[1])
 
-    def ledger(self, entity_code: str) -> BillingLedger:
+    def ledger(self, entity_code: str, contract_ids: Iterable[str] | None = None) -> BillingLedger:
         """Amounts billed against each not-to-exceed and PO, and the closed period.
 
-        Drafts count: a held draft already reserves its share of a PO.
+        Drafts count: a held draft already reserves its share of a PO. With
+        ``contract_ids``, only those contracts' lines are read (a run works
+        a chunk of customers at a time): a PO is counted from the lines of
+        the contracts that quote it, which are the same customer's.
         """
-        rows = self.session.execute(
-            select(
-                InvoiceLineRow.contract_id,
-                InvoiceLineRow.billing_model,
-                InvoiceLineRow.purchase_order,
-                InvoiceLineRow.net_amount,
-                InvoiceRow.currency,
-            ).join(InvoiceRow, InvoiceRow.id == InvoiceLineRow.invoice_id)
-        )
+        query = select(
+            InvoiceLineRow.contract_id,
+            InvoiceLineRow.billing_model,
+            InvoiceLineRow.purchase_order,
+            InvoiceLineRow.net_amount,
+            InvoiceRow.currency,
+        ).join(InvoiceRow, InvoiceRow.id == InvoiceLineRow.invoice_id)
+        if contract_ids is not None:
+            query = query.where(InvoiceLineRow.contract_id.in_(list(contract_ids)))
+        rows = self.session.execute(query)
         capped: dict[str, Money] = {}
         po: dict[str, Money] = {}
         for contract_id, model, purchase_order, amount, currency in rows:

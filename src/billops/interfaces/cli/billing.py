@@ -15,7 +15,7 @@ import typer
 from billops.errors import InvalidInput
 from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.state import state
-from billops.workflows.billing import BillRun, bill_preview, bill_run
+from billops.workflows.billing import STORE_CUSTOMERS, BillRun, bill_preview, bill_run
 
 __all__ = ["app", "parse_day", "show_run"]
 
@@ -74,6 +74,13 @@ def run_command(
     as_of: str = typer.Option(..., "--as-of", help="The run date (YYYY-MM-DD)."),
     entity: str | None = typer.Option(None, "--entity", help="Only this legal entity."),
     customer: str | None = typer.Option(None, "--customer", help="Only this customer."),
+    commit_every: int = typer.Option(
+        STORE_CUSTOMERS,
+        "--commit-every",
+        min=1,
+        max=10_000,
+        help="Customers stored per transaction (a killed run loses at most these).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Draft and check every invoice due on the date and not billed yet; store the drafts."""
@@ -84,6 +91,7 @@ def run_command(
         actor=app_state.settings.actor,
         entity=entity,
         customer=customer,
+        store_customers=commit_every,
     )
     if as_json:
         emit_json(run.as_dict())
