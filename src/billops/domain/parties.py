@@ -55,6 +55,7 @@ __all__ = [
     "Code",
     "Contact",
     "CountryCode",
+    "CreditStatus",
     "CurrencyCode",
     "Customer",
     "FrozenModel",
@@ -192,6 +193,15 @@ class AddressKind(StrEnum):
 
     BILLING = "billing"
     SHIPPING = "shipping"
+
+
+class CreditStatus(StrEnum):
+    """The outcome of a customer's last credit assessment (is collection probable?)."""
+
+    GOOD = "good"
+    WATCH = "watch"
+    DOUBTFUL = "doubtful"
+    UNASSESSED = "unassessed"
 
 
 class Address(FrozenModel):
@@ -393,6 +403,11 @@ class Customer(FrozenModel):
     ) = Field(
         default=None,
         description="Peppol participant id for e-invoices: four-digit ICD scheme, ':', id.",
+    )
+    credit_status: CreditStatus = Field(
+        default=CreditStatus.UNASSESSED,
+        description="Last credit assessment: good, watch, doubtful or unassessed; revenue is "
+        "booked only when collection is probable (IFRS 15.9(e)).",
     )
 
     @property

@@ -81,6 +81,7 @@ from billops.errors import InvalidInput
 __all__ = [
     "EU_MEMBER_STATES",
     "ArithmeticPolicy",
+    "BookingPolicy",
     "CompletenessPolicy",
     "CurrencyPolicy",
     "DatesPolicy",
@@ -373,6 +374,18 @@ class TaxPolicy(FrozenModel):
     )
 
 
+class BookingPolicy(FrozenModel):
+    """Booking an order for revenue (``billops.domain.revenue.readiness``)."""
+
+    combination_window_days: int = Field(
+        default=30,
+        ge=0,
+        le=366,
+        description="Contracts with the same customer signed at most this many days apart "
+        "raise the contract-combination question (IFRS 15.17) before booking.",
+    )
+
+
 class SlaPolicy(FrozenModel):
     """Hours a finding may wait in each route's work queue."""
 
@@ -407,6 +420,7 @@ class Policy(FrozenModel):
     services: ServicesPolicy = Field(default_factory=ServicesPolicy)
     rate_card: RateCardPolicy = Field(default_factory=RateCardPolicy)
     tax: TaxPolicy = Field(default_factory=TaxPolicy)
+    booking: BookingPolicy = Field(default_factory=BookingPolicy)
     severities: dict[str, SeverityOrOff] = Field(
         default_factory=dict,
         description="Rule id -> error | warning | info | off (off: the rule does not run).",

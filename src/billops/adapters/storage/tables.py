@@ -135,8 +135,16 @@ class AuditHeadRow(Base):
 from billops.adapters.storage import (  # noqa: E402
     tables_billing,
     tables_intake,
+    tables_revenue,
     tables_setup,
     tables_validation,
 )
 
-__all__ = ["Base", "tables_billing", "tables_intake", "tables_setup", "tables_validation"]
+__all__ = [
+    "Base",
+    "tables_billing",
+    "tables_intake",
+    "tables_revenue",
+    "tables_setup",
+    "tables_validation",
+]

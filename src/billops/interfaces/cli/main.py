@@ -33,6 +33,7 @@ from billops.interfaces.cli import (
     invoice,
     policy,
     queue,
+    revenue,
     schema,
 )
 from billops.interfaces.cli import eval as eval_
@@ -65,6 +66,7 @@ app.add_typer(setup_.order_app, name="order")
 app.add_typer(setup_.project_app, name="project")
 app.add_typer(billing.app, name="bill")
 app.add_typer(invoice.app, name="invoice")
+app.add_typer(revenue.app, name="revenue")
 app.add_typer(crm.app, name="crm")
 app.add_typer(eval_.app, name="eval")
 app.add_typer(audit.app, name="audit")

@@ -1,0 +1,121 @@
+"""``billops revenue``: revenue recognition (IFRS 15 / ASC 606) of a contract.
+
+- ``billops revenue preview FILE [--catalog FILE] [--events FILE ...] [--as-of DATE]
+  [--residual SKU ...] [--json]``: the performance obligations, transaction price,
+  allocation (with the SSP, ratio and arithmetic of each obligation) and monthly
+  recognition schedule a contract (JSON/YAML, or a document read by extraction)
+  would get; nothing is stored. The catalogue is the demo company's unless
+  ``--catalog`` names a file.
+- ``billops revenue ready ID``, ``judge ID --criterion C --reason TEXT``,
+  ``approve-judgement ID --criterion C``, ``book ID``: booking readiness
+  (IFRS 15.9 step 1) and booking, with maker-checker judgements
+  (``revenue_booking.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from billops.adapters.catalog_files import load_catalogue
+from billops.adapters.event_files import read_event_file
+from billops.demo.catalog import catalog as demo_catalog
+from billops.domain.catalog import Catalogue, parse_catalogue
+from billops.domain.events import Events
+from billops.domain.revenue import RevenuePlan, RevenuePolicy, plan_revenue
+from billops.interfaces.cli import revenue_booking
+from billops.interfaces.cli.output import emit_json, say, table
+from billops.interfaces.cli.setup import AS_OF_HELP, _as_of, _load_terms
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Revenue recognition: obligations, allocation and schedule of a contract.",
+    no_args_is_help=True,
+)
+
+
+def _catalogue(file: Path | None) -> Catalogue:
+    if file is not None:
+        return load_catalogue(file)
+    return parse_catalogue(demo_catalog(), source="demo catalogue")
+
+
+@app.command("preview")
+def preview_command(
+    file: Path = typer.Argument(..., help="Contract terms (.json/.yaml) or a signed document."),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help="Catalogue file (.yaml/.json/.csv); the demo catalogue if absent."
+    ),
+    events: list[Path] = typer.Option(
+        [], "--events", help="Event CSV files (kind from the name, e.g. shipments.csv)."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    residual: list[str] = typer.Option(
+        [], "--residual", help="SKU whose SSP is highly variable: residual approach (repeatable)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Obligations, price, allocation and monthly revenue of a contract; nothing stored."""
+    terms = _load_terms(file)
+    catalogue = _catalogue(catalog)
+    recorded = Events.of(e for path in events for e in read_event_file(path))
+    plan = plan_revenue(
+        terms,
+        catalogue,
+        recorded,
+        as_of=_as_of(as_of),
+        policy=RevenuePolicy(residual_skus=frozenset(residual)),
+    )
+    if as_json:
+        emit_json(plan.as_dict())
+        return
+    _print_plan(plan)
+
+
+def _print_plan(plan: RevenuePlan) -> None:
+    allocation = {line.obligation_id: line for line in plan.allocation.lines}
+    say(f"revenue preview of {plan.contract_id} on {plan.as_of} ({plan.currency})")
+    say(f"transaction price: {plan.transaction_price.explanation()}")
+    table(
+        "obligations and allocation",
+        ["obligation", "sku", "pattern", "service", "stated", "SSP", "ratio", "allocated"],
+        [
+            (
+                o.obligation_id,
+                o.sku,
+                o.pattern.value + (f" ({o.point_event.value})" if o.point_event else ""),
+                "" if o.service_period is None else str(o.service_period),
+                "" if o.stated_price is None else f"{o.stated_price.amount:,f}",
+                "" if (ssp := allocation[o.obligation_id].ssp) is None else f"{ssp.amount:,f}",
+                allocation[o.obligation_id].as_dict()["ratio_percent"] or "",
+                f"{allocation[o.obligation_id].allocated.amount:,f}",
+            )
+            for o in plan.obligations
+        ],
+    )
+    for line in plan.allocation.lines:
+        say(f"   {line.obligation_id}: SSP {line.ssp_basis}; {line.explanation}")
+    for note in plan.allocation.notes:
+        say(f"   note: {note}")
+    ids = [o.obligation_id for o in plan.obligations]
+    rows = []
+    for month, total in plan.schedule.by_month():
+        amounts = {e.obligation_id: e.amount for e in plan.schedule.entries if e.month == month}
+        rows.append(
+            (
+                month.start.strftime("%Y-%m"),
+                *(f"{amounts[i].amount:,f}" if i in amounts else "" for i in ids),
+                f"{total.amount:,f}",
+            )
+        )
+    table("recognition by month", ["month", *ids, "total"], rows)
+    say(f"recognised {plan.schedule.total().amount:,f} {plan.currency} in {len(rows)} months")
+    for pending in plan.schedule.pending:
+        say(f"   pending {pending.obligation_id}: {pending.amount.amount:,f} ({pending.reason})")
+    for finding in plan.findings:
+        say(f"   {finding.severity.value} {finding.rule_id}: {finding.message}")
+
+
+revenue_booking.register(app)
