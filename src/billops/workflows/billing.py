@@ -58,7 +58,7 @@ from billops.adapters.storage.setup_store import EventStore, SetupStore
 from billops.adapters.storage.tables import ContractRow
 from billops.adapters.storage.tables_billing import InvoiceRow
 from billops.adapters.storage.tables_setup import OrderRow
-from billops.domain.billing import DraftedInvoice, DraftResult, draft_invoices
+from billops.domain.billing import CreditProposal, DraftedInvoice, DraftResult, draft_invoices
 from billops.domain.calendar import Period
 from billops.domain.catalog import Catalogue
 from billops.domain.contract import ContractTerms
@@ -313,8 +313,84 @@ def _compute_chunk(
                     for d in result.drafts
                 ),
             )
+        if result.credit_proposals:
+            result = _credit_notes_for(billing, result, as_of)
         computed.append(_Computed(legal_entity, result, rebills))
     return computed, problems
+
+
+def _credit_notes_for(billing: BillingStore, result: DraftResult, as_of: date) -> DraftResult:
+    """Turn each credit proposal into a draft credit note against the invoice it corrects.
+
+    A group of due items that nets negative (a downgrade's proration credit
+    with nothing else due) is a credit, and a credit note must name the
+    invoice it corrects (EN 16931 BT-25): the latest issued invoice that
+    billed one of the group's contracts and has enough left to credit. Its
+    lines are the group's lines with the sign turned (a credit of 112.50 is
+    a credit-note line of 112.50); the items are billed by the credit note,
+    so they are not proposed again. A group with no such invoice stays a
+    proposal, with the reason, for a person to resolve.
+    """
+    drafts = list(result.drafts)
+    left: list[CreditProposal] = []
+    for proposal in result.credit_proposals:
+        lines = tuple(
+            dataclasses.replace(line, quantity=-line.quantity, net_amount=-line.net_amount)
+            for line in proposal.lines
+        )
+        gross = sum_money((line.net_amount for line in lines), proposal.total.currency)
+        corrected = _invoice_to_correct(billing, proposal, gross)
+        if corrected is None:
+            left.append(
+                dataclasses.replace(
+                    proposal,
+                    reason=proposal.reason
+                    + "; no issued invoice of these contracts has enough left to credit",
+                )
+            )
+            continue
+        original = _invoice(corrected)
+        note = Invoice(
+            kind=DocumentKind.CREDIT_NOTE,
+            entity_code=original.entity_code,
+            customer_code=original.customer_code,
+            currency=original.currency,
+            issue_date=as_of,
+            due_date=as_of,
+            seller=original.seller,
+            buyer=original.buyer,
+            lines=lines,
+            status=InvoiceStatus.DRAFT,
+            purchase_order=original.purchase_order,
+            contract_ids=proposal.contract_ids,
+            payment=original.payment,
+            preceding=PrecedingInvoice(
+                number=corrected.number or f"#{corrected.id}", issue_date=corrected.issue_date
+            ),
+            rounding=original.rounding,
+            reason="credit for the items due: " + proposal.reason,
+        )
+        drafts.append(DraftedInvoice(proposal.key, note))
+    return dataclasses.replace(result, drafts=tuple(drafts), credit_proposals=tuple(left))
+
+
+def _invoice_to_correct(
+    billing: BillingStore, proposal: CreditProposal, net: Money
+) -> InvoiceRow | None:
+    """The latest issued invoice of the proposal's contracts that can take this credit."""
+    for row in billing.issued_for_contracts(proposal.contract_ids, proposal.key.customer_code):
+        if row.currency != proposal.total.currency:
+            continue
+        gross = net.amount * (1 + _top_rate(row))
+        if remaining_creditable(billing, row).amount >= gross:
+            return row
+    return None
+
+
+def _top_rate(row: InvoiceRow) -> Decimal:
+    """The highest tax rate on an invoice: a safe bound for a credit's gross."""
+    rates = [Decimal(line.tax.rate) for line in _invoice(row).lines]
+    return max(rates, default=Decimal(0)) / 100
 
 
 @dataclass(frozen=True)
@@ -349,6 +425,7 @@ def _describe(draft: DraftedInvoice, row: InvoiceRow | None = None) -> dict[str,
     invoice = draft.invoice
     return {
         "id": None if row is None else row.id,
+        "kind": invoice.kind.value,
         "entity": invoice.entity_code,
         "customer": invoice.customer_code,
         "currency": invoice.currency,
@@ -444,17 +521,28 @@ def _store(
 ) -> None:
     """Store a batch of customers' drafts in one transaction; on a conflict, one by one."""
 
+    def add(store: BillingStore, draft: DraftedInvoice) -> InvoiceRow:
+        invoice = draft.invoice
+        if invoice.kind is DocumentKind.CREDIT_NOTE and invoice.preceding is not None:
+            corrected = store.row(invoice.preceding.number, lock=True)
+            if remaining_creditable(store, corrected).amount < invoice.gross_total.amount:
+                raise Conflict(
+                    f"a credit of {invoice.gross_total} exceeds what remains creditable on "
+                    f"{invoice.preceding.number}"
+                )
+            return store.add(
+                invoice, reason=invoice.reason or reason, credits=corrected, bills_items=True
+            )
+        return store.add(invoice, draft.findings, reason=reason, rebills=part.rebills)
+
     def save(store: BillingStore, drafts: list[DraftedInvoice]) -> list[dict[str, Any]]:
-        return [
-            _describe(d, store.add(d.invoice, d.findings, reason=reason, rebills=part.rebills))
-            for d in drafts
-        ]
+        return [_describe(d, add(store, d)) for d in drafts]
 
     try:
         with database.transaction() as session:
             store = BillingStore(session, actor)
             described = [row for _, drafts in batch for row in save(store, drafts)]
-    except IntegrityError:
+    except (IntegrityError, Conflict):
         if len(batch) == 1:
             run.conflicts.append(f"{part.entity.code}/{batch[0][0]}")
             return

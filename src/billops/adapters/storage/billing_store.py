@@ -207,6 +207,25 @@ class BillingStore:
             )
         return found
 
+    def issued_for_contracts(
+        self, contract_ids: Iterable[str], customer_code: str
+    ) -> list[InvoiceRow]:
+        """Issued invoices of a customer that billed any of these contracts, latest first."""
+        billed = select(InvoiceLineRow.invoice_id).where(
+            InvoiceLineRow.contract_id.in_(list(contract_ids))
+        )
+        query = (
+            select(InvoiceRow)
+            .where(
+                InvoiceRow.id.in_(billed),
+                InvoiceRow.kind == DocumentKind.INVOICE.value,
+                InvoiceRow.status == InvoiceStatus.ISSUED.value,
+                InvoiceRow.customer_code == customer_code,
+            )
+            .order_by(InvoiceRow.issue_date.desc(), InvoiceRow.id.desc())
+        )
+        return list(self.session.execute(query).scalars())
+
     def stored_key(self, invoice_id: int, line_no: int) -> tuple[str, str] | None:
         """The (contract id, stored item key) an invoice line billed, if it billed one."""
         found = self.session.execute(
@@ -326,12 +345,16 @@ class BillingStore:
         reason: str,
         credits: InvoiceRow | None = None,
         rebills: Mapping[tuple[str, str], Rebill] | None = None,
+        bills_items: bool | None = None,
     ) -> InvoiceRow:
         """Store a drafted invoice (or a credit note) with its billed lines and holds.
 
         ``rebills`` (from ``rebills()``) gives the generation of items billed
         again after a credit; their lines are stored under that generation's
         key, so the database still bills each generation exactly once.
+        ``bills_items`` (default: for invoices) also records a credit note's
+        lines as billing their schedule items (a run's credit for items due
+        that net negative), with the items' own signed amounts.
         """
         now = self.clock()
         row = InvoiceRow(
@@ -357,7 +380,8 @@ class BillingStore:
         )
         self.session.add(row)
         self.session.flush()
-        if invoice.kind is DocumentKind.INVOICE:
+        sign = Decimal(1) if invoice.kind is DocumentKind.INVOICE else Decimal(-1)
+        if bills_items if bills_items is not None else invoice.kind is DocumentKind.INVOICE:
             again = rebills or {}
             self.session.add_all(
                 InvoiceLineRow(
@@ -371,7 +395,7 @@ class BillingStore:
                     ),
                     billing_model=line.source.billing_model.value,
                     purchase_order=invoice.purchase_order,
-                    net_amount=_money_text(line.net_amount),
+                    net_amount=_money_text(line.net_amount * sign),
                 )
                 for line in invoice.lines
                 if line.source is not None

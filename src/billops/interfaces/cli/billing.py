@@ -41,7 +41,7 @@ def show_run(run: BillRun) -> None:
             d["purchase_order"] or "",
             d["lines"],
             f"{d['gross_total']} {d['currency']}",
-            d["status"],
+            d["status"] if d.get("kind", "invoice") == "invoice" else f"{d['status']} credit note",
             " ".join(d["holds"]),
         )
         for d in run.drafts
@@ -60,6 +60,11 @@ def show_run(run: BillRun) -> None:
         + (f" ({held})" if held else "")
         + f"; {run.skipped} items already billed or nothing to bill"
     )
+    notes = sum(1 for d in run.drafts if d.get("kind") == "credit_note")
+    if notes:
+        say(f"   {notes} of them credit notes: items due that net to a credit")
+    for proposal in run.credit_proposals:
+        say(f"   credit to resolve for {proposal['customer']}: {proposal['reason']}")
     for finding in run.findings:
         say(f"   {finding['severity']} {finding['rule_id']}: {finding['message']}")
     for proposal in run.credit_proposals:
