@@ -10,10 +10,11 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: demo test test-pg lint format bench lock schema clean
 
-$(STAMP): requirements.lock pyproject.toml scripts/system-deps
+$(STAMP): requirements.lock requirements-peppol.lock pyproject.toml scripts/system-deps
 	scripts/system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-peppol.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

@@ -273,3 +273,24 @@ def test_the_pdf_keeps_the_free_text_unit_and_the_credit_line() -> None:
     with pdfplumber.open(io.BytesIO(render_pdf(amendment_credit(), locale="de_DE"))) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     assert "-10 seat 51,613" in text and "-516,13" in text
+
+
+def test_a_buyer_without_an_electronic_address_gets_an_en16931_invoice_not_a_peppol_one(
+    einvoice_validator: EInvoiceValidator,
+) -> None:
+    """No Peppol id and no tax number: Peppol R010 cannot be met, so the UBL says EN 16931."""
+    invoice = us_seller_to_us_buyer()
+    anonymous = dataclasses.replace(
+        invoice, buyer=dataclasses.replace(invoice.buyer, endpoint=None, tax_id=None)
+    )
+    root = etree.fromstring(render_ubl(anonymous))
+    assert root.xpath("cbc:CustomizationID/text()", namespaces=UBL_NS) == [
+        "urn:cen.eu:en16931:2017"
+    ]
+    assert root.xpath("cbc:ProfileID", namespaces=UBL_NS) == []
+    findings = einvoice_validator.validate(render_ubl(anonymous))
+    assert not findings, format_findings(findings)
+    peppol = etree.fromstring(render_ubl(invoice))
+    assert peppol.xpath("cbc:CustomizationID/text()", namespaces=UBL_NS) == [
+        "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+    ]

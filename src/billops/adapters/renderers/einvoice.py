@@ -49,6 +49,7 @@ from billops.errors import InvalidInput
 
 __all__ = [
     "CII_GUIDELINE",
+    "EN16931_CUSTOMIZATION",
     "PEPPOL_CUSTOMIZATION",
     "PEPPOL_PROFILE",
     "amount_text",
@@ -61,6 +62,7 @@ __all__ = [
     "net_price",
     "other_tax_id",
     "payment_means_code",
+    "peppol_ready",
     "price_discount",
     "split_endpoint",
     "type_code",
@@ -72,6 +74,7 @@ PEPPOL_CUSTOMIZATION: Final = (
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 )
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+EN16931_CUSTOMIZATION: Final = "urn:cen.eu:en16931:2017"
 CII_GUIDELINE: Final = "urn:cen.eu:en16931:2017"  # Factur-X / ZUGFeRD profile EN 16931
 
 _HUNDRED = Decimal(100)
@@ -253,6 +256,14 @@ def electronic_address(party: InvoiceParty) -> tuple[str, str] | None:
     if party.tax_id.scheme == "ein" and number.isdigit():
         return "9959", number
     return None
+
+
+def peppol_ready(invoice: Invoice) -> bool:
+    """Both parties have an electronic address, as Peppol BIS 3.0 requires (R010, R020)."""
+    return (
+        electronic_address(invoice.seller) is not None
+        and electronic_address(invoice.buyer) is not None
+    )
 
 
 def vat_id(party: InvoiceParty) -> str | None:

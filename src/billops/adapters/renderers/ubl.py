@@ -22,6 +22,12 @@ element order, which the UBL schema enforces:
   the gross price and the discount per unit (BT-148/BT-147), so that
   quantity x net price = line amount.
 
+A party with no electronic address (no Peppol id, no tax number to make
+one of) cannot be reached over Peppol, whose rules require both (R010,
+R020): such a document is labelled a plain EN 16931 invoice
+(``CustomizationID urn:cen.eu:en16931:2017``, no Peppol ``ProfileID``),
+still valid for the ERP, an archive or e-mail.
+
     xml_bytes = render_ubl(invoice)   # UTF-8, with an XML declaration
 """
 
@@ -77,8 +83,11 @@ def render_ubl(invoice: Invoice) -> bytes:
         f"{{{namespace}}}{'CreditNote' if credit else 'Invoice'}",
         nsmap={None: namespace, "cac": CAC, "cbc": CBC},
     )
-    _cbc(root, "CustomizationID", einvoice.PEPPOL_CUSTOMIZATION)
-    _cbc(root, "ProfileID", einvoice.PEPPOL_PROFILE)
+    if einvoice.peppol_ready(invoice):
+        _cbc(root, "CustomizationID", einvoice.PEPPOL_CUSTOMIZATION)
+        _cbc(root, "ProfileID", einvoice.PEPPOL_PROFILE)
+    else:  # no electronic address for a party: an EN 16931 invoice, not a Peppol one
+        _cbc(root, "CustomizationID", einvoice.EN16931_CUSTOMIZATION)
     _cbc(root, "ID", number)
     _cbc(root, "IssueDate", invoice.issue_date.isoformat())
     if credit:
