@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from billops.adapters.storage.database import open_database
 from billops.adapters.storage.repositories import Contracts
+from billops.adapters.storage.revenue_store import RevenueStore
 from billops.workflows.contracts import portfolio
 from billops.workflows.demo import run_demo
 from tests.einvoice.validator import EInvoiceValidator, format_findings
@@ -85,6 +87,29 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     for path in einvoices:
         findings = validator.validate_file(path)
         assert not findings, f"{path.name}: {format_findings(findings)}"
+    # revenue: every set-up order booked but the doubtful customer's (CUST-000007, one in 50)
+    revenue = report.revenue
+    assert revenue["doubtful"] == ["NWDE-OF-000105"]
+    assert revenue["unbooked"] == {"NWDE-OF-000105": "REV-READY-COLLECTABILITY"}
+    assert revenue["booked"] == revenue["bookings_stored"] == setup["orders"] - 1 == 18
+    assert revenue["judged"] == 4  # the combination question, judged and approved
+    assert revenue["months"][0] == "2025-05" and revenue["months"][-1] == "2026-11"
+    assert len(revenue["months"]) == 19
+    assert (revenue["rerun_postings"], revenue["parked"]) == (0, [])
+    # billed in November = the issued documents' own net totals (invoices less credit notes)
+    assert revenue["reconciled"]
+    assert [(c["entity"], c["billed"], c["documents_net"]) for c in revenue["reconciliation"]] == [
+        ("NWDE", "37107.35", "37107.35"),
+        ("NWUS", "69460.57", "69460.57"),
+    ]
+    for row in revenue["rollforward"]["rows"]:
+        opening = Decimal(row["opening_deferred"]) - Decimal(row["opening_unbilled"])
+        closing = Decimal(row["closing_deferred"]) - Decimal(row["closing_unbilled"])
+        assert closing == opening + Decimal(row["billed"]) - Decimal(row["recognised"])
+    assert all(debit == credit for debit, credit in revenue["journal_totals"].values())
+    assert len(revenue["waterfall"]["months"]) == 12
+    assert revenue["waterfall"]["months"][0] == "2026-12"
+    assert sorted(p.name for p in (tmp_path / "revenue").iterdir()) == sorted(revenue["files"])
     assert report.not_yet_loaded == []
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# billops demo")
@@ -100,6 +125,17 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     assert sum(r.contracts for r in rows) == report.contracts
     assert {r.supplier for r in rows} == {"NWDE", "NWUS"}  # intake drafts matched to entities
     assert [v.terms.payment_terms.net_days for v in versions if v.terms.payment_terms][-1] == 45
+    # by hand: NWUS-OF-000108 is 45,000.00 of seats over 2026-10-01..2028-09-30 (731 days,
+    # a ramp recognised straight-line); November's 30 days earn 45,000 x 30 / 731 = 1,846.785
+    database = open_database(f"sqlite:///{tmp_path / 'billops.db'}")
+    try:
+        with database.transaction() as session:
+            november = RevenueStore(session, "t").postings(["NWUS-OF-000108"], period="2026-11")
+            doubtful = Contracts(session, "t").get("NWDE-OF-000105").terms.customer.code
+    finally:
+        database.dispose()
+    assert [(p.obligation_id, str(p.amount)) for p in november] == [("L1", "1846.79 USD")]
+    assert doubtful == "CUST-000007"
 
 
 def test_running_the_demo_again_in_the_same_folder_gives_the_same_result(tmp_path: Path) -> None:

@@ -147,7 +147,23 @@ def customer_record(rng: random.Random, profile: CustomerProfile) -> dict[str, A
         "payment_terms_days": _payment_terms(rng, profile.segment),
         "default_currency": ENTITY_CURRENCY[profile.entity],
         "einvoice_endpoint": _einvoice_endpoint(rng, profile, vat_or_ein),
+        "credit_status": credit_status(profile.code),
     }
+
+
+DOUBTFUL_EVERY = 50  # one customer in 50 has a doubtful credit assessment
+
+
+def credit_status(code: str) -> str:
+    """The demo's credit assessment: ``good``, except every 50th customer from the 7th.
+
+    Deterministic, and drawn from no random number, so the rest of the demo
+    company is the same with or without it: CUST-000007, CUST-000057, ...
+    are ``doubtful`` (their contracts are not booked for revenue).
+    """
+    digits = "".join(ch for ch in code if ch.isdigit())
+    number = int(digits) if digits else 0
+    return "doubtful" if number % DOUBTFUL_EVERY == 7 else "good"
 
 
 def _addresses(rng: random.Random, profile: CustomerProfile) -> list[dict[str, Any]]:

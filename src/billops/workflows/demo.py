@@ -31,6 +31,7 @@ from billops.workflows.contracts import import_contracts
 from billops.workflows.intake import demo_intake_step
 from billops.workflows.parties import import_customers, import_entities
 from billops.workflows.progress import SILENT, Progress
+from billops.workflows.revenue_demo import demo_revenue_step
 from billops.workflows.setup import demo_setup_step
 from billops.workflows.validation import demo_validation_step
 
@@ -53,6 +54,7 @@ class DemoReport:
     intake: dict[str, Any] = field(default_factory=dict)
     setup: dict[str, Any] = field(default_factory=dict)
     billing: dict[str, Any] = field(default_factory=dict)
+    revenue: dict[str, Any] = field(default_factory=dict)
 
 
 def run_demo(
@@ -72,6 +74,7 @@ def run_demo(
     data_dir = out / "data"
     shutil.rmtree(data_dir, ignore_errors=True)  # a smaller run must not inherit stale files
     shutil.rmtree(out / "invoices", ignore_errors=True)
+    shutil.rmtree(out / "revenue", ignore_errors=True)
     say(f"1. generating the demo company ({customers} customers, seed {seed}) into {data_dir}")
     counts = write_accounts(iter_accounts(customers, seed, as_of), data_dir)
     database = open_database(f"sqlite:///{database_path}")
@@ -116,9 +119,11 @@ def run_demo(
         billing = demo_billing_step(
             database, out, say, as_of=as_of, actor=actor, document_sample=invoice_documents
         )
-        say("8. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
+        say("8. revenue: book the orders, recognise month by month, waterfall, rollforward")
+        revenue = demo_revenue_step(database, out, say, as_of=as_of, actor=actor)
+        say("9. intake: reading signed documents (PDF, DOCX) into draft contracts with sources")
         intake = demo_intake_step(database, out, say)
-        say("9. verifying the audit trail")
+        say("10. verifying the audit trail")
         with database.transaction() as session:
             report = audit_store.verify(session)
             totals = (
@@ -143,6 +148,7 @@ def run_demo(
         intake=intake,
         setup=setup,
         billing=billing,
+        revenue=revenue,
         not_yet_loaded=[
             f"{kind} ({count})"
             for kind, count in sorted(counts.items())
@@ -223,6 +229,12 @@ def _write_summary(path: Path, report: DemoReport) -> None:
         f"({report.billing.get('held_by_check')}), issued {report.billing.get('issued')}; "
         f"a re-run drafted {report.billing.get('rerun_drafted')}; "
         f"{report.billing.get('documents')} documents under invoices/",
+        f"- revenue: {report.revenue.get('booked')} orders booked "
+        f"({report.revenue.get('judged')} after a judgement), "
+        f"{len(report.revenue.get('unbooked', {}))} not booked; revenue run for "
+        f"{len(report.revenue.get('months', []))} months, {report.revenue.get('postings')} "
+        f"postings; reconciled with the invoices: {report.revenue.get('reconciled')}; "
+        "waterfall, rollforward and journals under revenue/",
         "",
         *report.setup.get("schedules_markdown", []),
     ]

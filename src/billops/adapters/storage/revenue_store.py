@@ -1,4 +1,4 @@
-"""Storing bookings and readiness judgements; every change audited.
+"""Storing bookings, readiness judgements and the revenue run; every change audited.
 
 ``RevenueStore`` works inside a session the caller opened (one transaction
 per unit of work) and writes one audit record per state change in that same
@@ -11,6 +11,10 @@ a judgement recorded        ``readiness_judgement``     ``judge``
 its text replaced           ``CONTRACT/vN/CRITERION``   ``update``
 a judgement approved                                    ``approve``
 an order booked             ``booking`` / CONTRACT      ``book``
+a month's revenue run       ``revenue_run``             ``start``, ``finish``
+started / changed           ``ENTITY:YYYY-MM``
+a contract's month posted   ``revenue_posting``         ``post``
+(postings and journals)     ``CONTRACT:YYYY-MM``
 ==========================  ==========================  =====================
 
 Storing what is already stored (the same judgement text, an approved
@@ -22,20 +26,86 @@ maker-checker rule is also a check constraint, so no code path can break it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from billops.adapters.storage import audit_store
 from billops.adapters.storage.audit_store import Clock, utc_now
-from billops.adapters.storage.tables_revenue import BookingRow, ReadinessJudgementRow
+from billops.adapters.storage.tables_revenue import (
+    BookingRow,
+    ReadinessJudgementRow,
+    RevenueJournalEntryRow,
+    RevenuePostingRow,
+    RevenueRunRow,
+)
+from billops.domain.calendar import Period
+from billops.domain.money import Money
+from billops.domain.revenue.journals import JournalEntry
 from billops.domain.revenue.readiness import Judgement
 from billops.errors import NotFound
 
-__all__ = ["Booking", "RevenueStore", "StoredJudgement"]
+__all__ = [
+    "Booking",
+    "Posting",
+    "RevenueStore",
+    "StoredJudgement",
+    "journal_summary",
+    "month_text",
+]
+
+
+def month_text(period: Period) -> str:
+    """``2026-11``: how a month is written in the revenue tables."""
+    return period.start.strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Revenue posted for one obligation in one month (one revision of it)."""
+
+    contract_id: str
+    obligation_id: str
+    period: str  # YYYY-MM
+    revision: int
+    amount: Money
+    catch_up: Money  # the part of ``amount`` that belongs to earlier months
+    plan_fingerprint: str
+    as_of: date
+    explanation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "contract_id": self.contract_id,
+            "obligation_id": self.obligation_id,
+            "period": self.period,
+            "revision": self.revision,
+            "amount": format(self.amount.amount, "f"),
+            "catch_up": format(self.catch_up.amount, "f"),
+            "currency": self.amount.currency,
+            "plan_fingerprint": self.plan_fingerprint,
+            "as_of": self.as_of.isoformat(),
+            "explanation": self.explanation,
+        }
+
+
+def _posting(row: RevenuePostingRow) -> Posting:
+    return Posting(
+        contract_id=row.contract_id,
+        obligation_id=row.obligation_id,
+        period=row.period,
+        revision=row.revision,
+        amount=Money(Decimal(row.amount), row.currency),
+        catch_up=Money(Decimal(row.catch_up), row.currency),
+        plan_fingerprint=row.plan_fingerprint,
+        as_of=row.as_of,
+        explanation=row.explanation,
+    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -248,3 +318,208 @@ class RevenueStore:
             reason=reason,
             clock=self.clock,
         )
+
+    # -- the revenue run ------------------------------------------------------
+
+    def run_periods(self) -> dict[str, list[str]]:
+        """The months whose revenue was run, per legal entity, oldest first."""
+        found: dict[str, list[str]] = {}
+        rows = self.session.execute(
+            select(RevenueRunRow.entity_code, RevenueRunRow.period).order_by(
+                RevenueRunRow.entity_code, RevenueRunRow.period
+            )
+        )
+        for entity_code, period in rows:
+            found.setdefault(entity_code, []).append(period)
+        return found
+
+    def run_row(self, entity_code: str, period: str) -> RevenueRunRow | None:
+        return self.session.execute(
+            select(RevenueRunRow).where(
+                RevenueRunRow.entity_code == entity_code, RevenueRunRow.period == period
+            )
+        ).scalar_one_or_none()
+
+    def start_run(self, entity_code: str, period: str) -> bool:
+        """Record that the entity's month is being run; True the first time (audited)."""
+        if self.run_row(entity_code, period) is not None:
+            return False
+        now = self.clock()
+        row = RevenueRunRow(
+            entity_code=entity_code,
+            period=period,
+            runs=1,
+            first_run_by=self.actor,
+            first_run_at=now,
+            last_run_by=self.actor,
+            last_run_at=now,
+            summary={},
+        )
+        self.session.add(row)
+        self.session.flush()
+        audit_store.append(
+            self.session,
+            actor=self.actor,
+            entity_type="revenue_run",
+            entity_id=f"{entity_code}:{period}",
+            action="start",
+            before=None,
+            after={"entity": entity_code, "period": period},
+            reason=f"revenue of {period} run for {entity_code}",
+            clock=self.clock,
+        )
+        return True
+
+    def finish_run(self, entity_code: str, period: str, summary: dict[str, Any]) -> None:
+        """Store the summary of a run that changed something (audited)."""
+        row = self.run_row(entity_code, period)
+        if row is None:  # pragma: no cover - start_run comes first
+            raise NotFound(f"no revenue run of {period} for {entity_code}")
+        before = {"runs": row.runs, "summary": row.summary}
+        first = not row.summary
+        row.runs = row.runs if first else row.runs + 1
+        row.last_run_by, row.last_run_at = self.actor, self.clock()
+        row.summary = summary
+        self.session.flush()
+        audit_store.append(
+            self.session,
+            actor=self.actor,
+            entity_type="revenue_run",
+            entity_id=f"{entity_code}:{period}",
+            action="finish",
+            before=before,
+            after={"runs": row.runs, "summary": summary},
+            reason=None,
+            clock=self.clock,
+        )
+
+    def postings(
+        self, contract_ids: Sequence[str] | None = None, *, period: str | None = None
+    ) -> list[Posting]:
+        """Postings of these contracts (all, or of one month), by contract, month, revision."""
+        query = select(RevenuePostingRow)
+        if contract_ids is not None:
+            query = query.where(RevenuePostingRow.contract_id.in_(list(contract_ids)))
+        if period is not None:
+            query = query.where(RevenuePostingRow.period == period)
+        query = query.order_by(
+            RevenuePostingRow.contract_id,
+            RevenuePostingRow.period,
+            RevenuePostingRow.obligation_id,
+            RevenuePostingRow.revision,
+        )
+        return [_posting(row) for row in self.session.execute(query).scalars()]
+
+    def journal_rows(
+        self,
+        period: str,
+        *,
+        contract_ids: Sequence[str] | None = None,
+        entity_code: str | None = None,
+    ) -> list[RevenueJournalEntryRow]:
+        """The stored journal entries of a month, in contract and entry order."""
+        query = select(RevenueJournalEntryRow).where(RevenueJournalEntryRow.period == period)
+        if contract_ids is not None:
+            query = query.where(RevenueJournalEntryRow.contract_id.in_(list(contract_ids)))
+        if entity_code is not None:
+            query = query.where(RevenueJournalEntryRow.entity_code == entity_code)
+        query = query.order_by(RevenueJournalEntryRow.contract_id, RevenueJournalEntryRow.id)
+        return list(self.session.execute(query).scalars())
+
+    def post(
+        self,
+        *,
+        entity_code: str,
+        contract_id: str,
+        period: str,
+        postings: Iterable[Posting],
+        journals: Sequence[JournalEntry] | None,
+        reason: str,
+        before: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Add postings and (when given) replace the contract's journal entries of the month.
+
+        One audit record for the contract's month (``before``: the summaries
+        of the month's stored entries, when the caller read them). The unique key of
+        ``revenue_postings`` refuses a revision another run stored first:
+        the caller's transaction then rolls back whole.
+        """
+        now = self.clock()
+        added = list(postings)
+        for p in added:
+            self.session.add(
+                RevenuePostingRow(
+                    entity_code=entity_code,
+                    contract_id=p.contract_id,
+                    obligation_id=p.obligation_id,
+                    period=p.period,
+                    revision=p.revision,
+                    amount=format(p.amount.amount, "f"),
+                    catch_up=format(p.catch_up.amount, "f"),
+                    currency=p.amount.currency,
+                    plan_fingerprint=p.plan_fingerprint,
+                    as_of=p.as_of,
+                    explanation=p.explanation,
+                    posted_by=self.actor,
+                    posted_at=now,
+                )
+            )
+        after: list[dict[str, Any]] | None = None
+        if journals is not None:
+            if before is None:
+                old = self.journal_rows(period, contract_ids=[contract_id])
+                before = [journal_summary(row) for row in old]
+            self.session.execute(
+                delete(RevenueJournalEntryRow).where(
+                    RevenueJournalEntryRow.contract_id == contract_id,
+                    RevenueJournalEntryRow.period == period,
+                )
+            )
+            new_rows = [journal_row(entry, entity_code, self.actor, now) for entry in journals]
+            self.session.add_all(new_rows)
+            after = [journal_summary(row) for row in new_rows]
+        self.session.flush()
+        audit_store.append(
+            self.session,
+            actor=self.actor,
+            entity_type="revenue_posting",
+            entity_id=f"{contract_id}:{period}",
+            action="post",
+            before=None if journals is None or before is None else {"journals": before},
+            after={
+                "postings": [p.as_dict() for p in added],
+                **({} if after is None else {"journals": after}),
+            },
+            reason=reason,
+            clock=self.clock,
+        )
+
+
+def journal_row(
+    entry: JournalEntry, entity_code: str, actor: str, now: datetime
+) -> RevenueJournalEntryRow:
+    """A journal entry as a row (totals as exact decimal text)."""
+    debits, credits = entry.totals()
+    return RevenueJournalEntryRow(
+        entry_key=entry.entry_key,
+        entity_code=entity_code,
+        contract_id=entry.contract_id,
+        period=month_text(entry.period),
+        kind=entry.kind.value,
+        posting_date=entry.posting_date,
+        currency=debits.currency,
+        debit_total=format(debits.amount, "f"),
+        credit_total=format(credits.amount, "f"),
+        description=entry.description,
+        lines=[line.as_dict() for line in entry.lines],
+        posted_by=actor,
+        posted_at=now,
+    )
+
+
+def journal_summary(row: RevenueJournalEntryRow) -> dict[str, Any]:
+    return {
+        "entry_key": row.entry_key,
+        "debit_total": f"{row.debit_total} {row.currency}",
+        "lines": len(row.lines),
+    }

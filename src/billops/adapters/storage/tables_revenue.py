@@ -1,4 +1,4 @@
-"""Tables of booking for revenue (migration 0007_revenue_booking).
+"""Tables of revenue: booking (migration 0007_revenue_booking) and the revenue run (0008).
 
 An order is booked for revenue only when its contract meets the booking
 criteria of ASC 606 / IFRS 15 step 1 (``billops.domain.revenue.readiness``),
@@ -16,17 +16,39 @@ or a criterion that is not met has a judgement a second person approved.
     itself refuses an approval by the judgement's maker (maker-checker) and
     an approver without an approval time, or the reverse.
 
+``revenue_runs`` (0008)
+    One row per (legal entity, month) whose revenue was run: who ran it
+    first and last, how many times, and the last run's summary. Months are
+    run in order per entity; only the last month run may be run again.
+``revenue_postings`` (0008)
+    What the revenue run recognised: per contract, obligation and posting
+    month, the amount (exact decimal text) and the part of it that catches
+    up earlier months (``catch_up``), the plan's fingerprint and the date
+    the plan was computed as of. ``unique (contract_id, obligation_id,
+    period, revision)``: a month is posted once; a re-run that finds the
+    plan changed adds a revision with the difference, and never rewrites a
+    posted row.
+``revenue_journal_entries`` (0008)
+    The balanced journal entries of a period per contract (``entry_key``
+    ``contract:YYYY-MM:kind``, unique), with their lines as JSON and their
+    debit and credit totals; the database refuses an entry whose totals
+    differ (``check debit_total = credit_total``).
+
+Period locks are billing's ``period_locks`` (one close per entity:
+``billops invoice close-period``): a closed month is closed for revenue too.
+
 Every change to these rows writes the audit trail in the same transaction
 (``billops.adapters.storage.revenue_store``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -38,7 +60,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from billops.adapters.storage.tables import Base, JSONDocument
 
-__all__ = ["BOOKING_STATUSES", "BookingRow", "ReadinessJudgementRow"]
+__all__ = [
+    "BOOKING_STATUSES",
+    "BookingRow",
+    "ReadinessJudgementRow",
+    "RevenueJournalEntryRow",
+    "RevenuePostingRow",
+    "RevenueRunRow",
+]
 
 BOOKING_STATUSES = ("booked", "reversed")
 
@@ -84,3 +113,72 @@ class ReadinessJudgementRow(Base):
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RevenueRunRow(Base):
+    __tablename__ = "revenue_runs"
+    __table_args__ = (
+        UniqueConstraint("entity_code", "period", name="uq_revenue_runs_entity_period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_code: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    runs: Mapped[int] = mapped_column(Integer)
+    first_run_by: Mapped[str] = mapped_column(String(200))
+    first_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_run_by: Mapped[str] = mapped_column(String(200))
+    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class RevenuePostingRow(Base):
+    __tablename__ = "revenue_postings"
+    __table_args__ = (
+        UniqueConstraint(
+            "contract_id",
+            "obligation_id",
+            "period",
+            "revision",
+            name="uq_revenue_postings_contract_obligation_period_revision",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_code: Mapped[str] = mapped_column(String(64), index=True)
+    contract_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("contracts.contract_id", ondelete="RESTRICT"), index=True
+    )
+    obligation_id: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM, the month posted in
+    revision: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[str] = mapped_column(String(40))
+    catch_up: Mapped[str] = mapped_column(String(40))  # part of amount for earlier months
+    currency: Mapped[str] = mapped_column(String(3))
+    plan_fingerprint: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date] = mapped_column(Date)
+    explanation: Mapped[str] = mapped_column(Text)
+    posted_by: Mapped[str] = mapped_column(String(200))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RevenueJournalEntryRow(Base):
+    __tablename__ = "revenue_journal_entries"
+    __table_args__ = (CheckConstraint("debit_total = credit_total", name="balanced"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_key: Mapped[str] = mapped_column(String(120), unique=True)
+    entity_code: Mapped[str] = mapped_column(String(64))
+    contract_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("contracts.contract_id", ondelete="RESTRICT"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    posting_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    debit_total: Mapped[str] = mapped_column(String(40))
+    credit_total: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    posted_by: Mapped[str] = mapped_column(String(200))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

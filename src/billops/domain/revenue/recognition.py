@@ -45,6 +45,7 @@ A year of 12,000.00 (2026), ratable by day:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -358,16 +359,17 @@ def _ratable(obligation: Obligation) -> _Measure:
     assert period is not None  # identify_obligations refuses a ratable one without
     parts = months_of(period)
     days = [part.days for part in parts]
+    ends = [part.end for part in parts]
     cache: dict[Money, list[Money]] = {}
 
     def target(price: Money, day: date) -> Money:
+        # cumulative[n]: the first n months' shares (computed once per price)
         if price not in cache:
-            cache[price] = allocate(price, days)
-        split = cache[price]
-        return sum_money(
-            (share for part, share in zip(parts, split, strict=True) if part.end <= day),
-            price.currency,
-        )
+            cumulative = [price - price]
+            for share in allocate(price, days):
+                cumulative.append(cumulative[-1] + share)
+            cache[price] = cumulative
+        return cache[price][bisect_right(ends, day)]
 
     def describe(day: date) -> str:
         done = sum(part.days for part in parts if part.end <= day)

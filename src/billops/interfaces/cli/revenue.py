@@ -10,6 +10,17 @@
   ``approve-judgement ID --criterion C``, ``book ID``: booking readiness
   (IFRS 15.9 step 1) and booking, with maker-checker judgements
   (``revenue_booking.py``).
+- ``billops revenue run --period YYYY-MM [--entity E] [--json]``: recognise the month
+  for the booked contracts (idempotent; a closed month is refused).
+- ``billops revenue waterfall [--from YYYY-MM] [--months 12] [--entity E] [--json]``:
+  revenue scheduled per month.
+- ``billops revenue rollforward --period YYYY-MM [--entity E] [--json]``: opening,
+  billed, recognised and closing deferred (and unbilled) revenue.
+- ``billops revenue journals --period YYYY-MM --format csv|xlsx --out FILE [--entity E]``:
+  the month's balanced journal entries for the ERP's journal import.
+
+Amounts in tables are formatted for the legal entity's locale; ``--json``
+prints exact decimal text.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ from billops.demo.catalog import catalog as demo_catalog
 from billops.domain.catalog import Catalogue, parse_catalogue
 from billops.domain.events import Events
 from billops.domain.revenue import RevenuePlan, RevenuePolicy, plan_revenue
-from billops.interfaces.cli import revenue_booking
+from billops.interfaces.cli import revenue_booking, revenue_run
 from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.setup import AS_OF_HELP, _as_of, _load_terms
 
@@ -119,3 +130,4 @@ def _print_plan(plan: RevenuePlan) -> None:
 
 
 revenue_booking.register(app)
+revenue_run.register(app)

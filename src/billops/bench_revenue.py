@@ -1,0 +1,148 @@
+"""Benchmark hook for the revenue run: one month over a stored company, against raw I/O.
+
+``revenue_results(database, period)`` runs ``revenue_run`` for ``period``
+on a database whose contracts are set up, billed and booked (the month
+before must have been run, or none), and measures beside it the raw cost
+of the same I/O with the same driver: reading the rows the run reads (the
+booked contracts' approved versions and applied amendments, their events,
+their invoice lines and issued documents, their postings and the month's
+journal entries) with plain ``SELECT``s, and inserting as many rows as the
+run wrote (postings, journal entries, audit records, run rows) into a
+scratch table of a posting's width, one transaction per chunk of
+contracts as the run commits. The ratio says what the computation (plans,
+journals, hashing the audit chain) costs over the bare database work.
+
+    from billops.bench_revenue import revenue_results
+    for result in revenue_results(database, "2026-11"):
+        print(result.name, result.seconds, result.raw_seconds, result.ratio)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
+
+from billops.adapters.storage.database import Database
+from billops.adapters.storage.tables import AuditRow, ContractVersionRow
+from billops.adapters.storage.tables_billing import InvoiceLineRow, InvoiceRow
+from billops.adapters.storage.tables_revenue import (
+    BookingRow,
+    RevenueJournalEntryRow,
+    RevenuePostingRow,
+    RevenueRunRow,
+)
+from billops.adapters.storage.tables_setup import AppliedAmendmentRow, EventRow
+from billops.bench import Result
+from billops.domain.calendar import Period, parse_period
+from billops.workflows.revenue import CHUNK_CONTRACTS, revenue_run
+
+__all__ = ["revenue_results"]
+
+_WRITTEN = (RevenuePostingRow, RevenueJournalEntryRow, RevenueRunRow, AuditRow)
+
+
+def _count(database: Database, table: Any) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _raw_reads(database: Database, period: Period, chunk: int) -> float:
+    """Seconds to read the run's input rows with plain SELECTs, a chunk of contracts at a time."""
+    month = period.start.strftime("%Y-%m")
+    start = time.perf_counter()
+    with database.engine.connect() as connection:
+        booked = list(connection.execute(select(BookingRow.contract_id)).scalars())
+        for first in range(0, len(booked), chunk):
+            ids = booked[first : first + chunk]
+            connection.execute(
+                select(ContractVersionRow.contract_id, ContractVersionRow.terms).where(
+                    ContractVersionRow.contract_id.in_(ids)
+                )
+            ).fetchall()
+            connection.execute(
+                select(AppliedAmendmentRow).where(AppliedAmendmentRow.contract_id.in_(ids))
+            ).fetchall()
+            connection.execute(
+                select(EventRow.contract_id, EventRow.kind, EventRow.payload).where(
+                    EventRow.contract_id.in_(ids)
+                )
+            ).fetchall()
+            invoice_ids = list(
+                connection.execute(
+                    select(InvoiceLineRow.invoice_id).where(InvoiceLineRow.contract_id.in_(ids))
+                ).scalars()
+            )
+            connection.execute(
+                select(InvoiceRow.record).where(
+                    InvoiceRow.id.in_(invoice_ids) | InvoiceRow.credits_invoice_id.in_(invoice_ids)
+                )
+            ).fetchall()
+            connection.execute(
+                select(RevenuePostingRow).where(RevenuePostingRow.contract_id.in_(ids))
+            ).fetchall()
+            connection.execute(
+                select(RevenueJournalEntryRow).where(
+                    RevenueJournalEntryRow.contract_id.in_(ids),
+                    RevenueJournalEntryRow.period == month,
+                )
+            ).fetchall()
+    return time.perf_counter() - start
+
+
+def _raw_inserts(database: Database, batches: list[int]) -> float:
+    """Seconds to insert ``sum(batches)`` rows of a posting's width, a transaction a batch."""
+    metadata = MetaData()
+    table = Table(
+        "bench_revenue_raw_rows",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("contract_id", String(64)),
+        Column("obligation_id", String(200)),
+        Column("period", String(7)),
+        Column("amount", String(40)),
+        Column("explanation", Text),
+    )
+    metadata.create_all(database.engine)
+    row = {
+        "contract_id": "NWUS-OF-000101",
+        "obligation_id": "L1",
+        "period": "2026-11",
+        "amount": "1019.18",
+        "explanation": "ratable: 30 days of service in the month, 334 of 365 days by 2026-11-30",
+    }
+    try:
+        start = time.perf_counter()
+        for size in batches:
+            if size:
+                with database.engine.begin() as connection:
+                    connection.execute(insert(table), [row] * size)
+        return time.perf_counter() - start
+    finally:
+        metadata.drop_all(database.engine)
+
+
+def revenue_results(database: Database, period: Period | str) -> list[Result]:
+    """One month's revenue run over ``database``, and the raw cost of its reads and writes."""
+    month = parse_period(period) if isinstance(period, str) else period
+    contracts = _count(database, BookingRow)
+    before = sum(_count(database, table) for table in _WRITTEN)
+    start = time.perf_counter()
+    run = revenue_run(database, month, actor="bench")
+    seconds = time.perf_counter() - start
+    written = sum(_count(database, table) for table in _WRITTEN) - before
+    chunks = max(1, -(-contracts // CHUNK_CONTRACTS))
+    raw_read = _raw_reads(database, month, CHUNK_CONTRACTS)
+    spread = [written // chunks + (1 if i < written % chunks else 0) for i in range(chunks)]
+    raw_write = _raw_inserts(database, spread)
+    return [
+        Result(
+            f"revenue run {month.start:%Y-%m}: plans, postings, journals "
+            f"({run.postings} postings, {written} rows written)",
+            contracts,
+            "contracts",
+            seconds,
+            raw_read + raw_write,
+        )
+    ]

@@ -1,0 +1,1011 @@
+"""The revenue run: recognise a month, and the reports that reconcile billing to revenue.
+
+Step 6 of the flow (DESIGN.md). Only contracts booked for revenue
+(``billops revenue book``) are recognised. Four operations:
+
+``revenue_run(database, period, actor=...)``
+    For every booked contract (optionally of one legal entity), a chunk of
+    contracts at a time: the revenue plan as of the month's last day
+    (``plan_revenue`` on the approved version with its applied amendments,
+    the stored catalogue and the contract's events), then per obligation
+    *what the plan says is earned through the month* minus *what was
+    posted before*. The difference is posted in the month
+    (``revenue_postings``); the part of it that belongs to earlier months
+    (the plan changed after they were posted: a late event, an amendment,
+    a new estimate) is a **catch-up** in the month being run, never a
+    rewrite of a posted month. Then the month's journal entries (billing,
+    recognition, unbilled) from the revenue posted and the invoices and
+    credit notes issued. One transaction per chunk: nothing half-posted.
+
+    Idempotent: run again with the same data, nothing is written. Refused
+    before anything is written when the month is closed for an entity in
+    scope (billing's ``period_locks``: ``billops invoice close-period``),
+    when a later month was already run, or when the month before was not
+    run (months are run in order, per entity; the first run may start
+    anywhere, and catches up everything before it). A contract whose plan
+    cannot be made (an unknown SKU, no SSP) is *parked* with the reason:
+    nothing is posted for it, and the run reports it.
+``waterfall(database, start, months)``
+    Revenue scheduled per month from ``start``: the plans' recognition
+    schedules, per entity and currency, plus what comes later and what is
+    pending (waiting for an event or an estimate).
+``rollforward(database, period)``
+    Per entity and currency: opening deferred and unbilled revenue, billed
+    in the month (issued invoices less credit notes, net of tax), revenue
+    recognised (posted) in the month, closing deferred and unbilled; from
+    the balances (``contract_balances``) of each contract, so that
+    ``closing (deferred - unbilled) = opening (deferred - unbilled) +
+    billed - recognised`` and ``deferred + recognised = billed + unbilled``.
+``journals(database, period)``
+    The month's stored journal entries (export them with
+    ``billops.adapters.journal_exports``).
+
+Billed amounts come from issued documents: an invoice line names the
+schedule item it billed (``LineSource.item_key``: ``<line id>:<...>``, a
+re-billing ``~rebillN``), hence its contract line; a credit note's lines
+are copies of the invoice's lines (credit by line or whole), or, for a
+credit by amount, one line without a source, which belongs to the
+credited invoice's contract (split by the invoice's net per contract when
+it billed several).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from billops.adapters.exports import line_taxes
+from billops.adapters.storage.audit_store import Clock, utc_now
+from billops.adapters.storage.billing_store import (
+    BillingStore,
+    invoice_from_image,
+    split_item_key,
+)
+from billops.adapters.storage.database import Database
+from billops.adapters.storage.repositories import LegalEntities
+from billops.adapters.storage.revenue_store import (
+    Posting,
+    RevenueStore,
+    journal_summary,
+    month_text,
+)
+from billops.adapters.storage.setup_store import EventStore
+from billops.adapters.storage.tables import ContractRow, ContractVersionRow
+from billops.adapters.storage.tables_billing import InvoiceLineRow, InvoiceRow
+from billops.adapters.storage.tables_revenue import BookingRow, RevenueJournalEntryRow
+from billops.adapters.storage.tables_setup import AppliedAmendmentRow
+from billops.adapters.storage.tables_validation import ContractApprovalRow
+from billops.domain.calendar import Period, month_period, parse_period
+from billops.domain.catalog import Catalogue
+from billops.domain.contract import ContractTerms
+from billops.domain.events import Events
+from billops.domain.invoices import DocumentKind, InvoiceStatus
+from billops.domain.money import Money, allocate, sum_money
+from billops.domain.revenue import (
+    BilledAmount,
+    JournalEntry,
+    LedgerAccounts,
+    RecognitionEntry,
+    RecognitionSchedule,
+    RevenuePlan,
+    contract_balances,
+    period_journals,
+    plan_revenue,
+)
+from billops.errors import BillopsError, Conflict, InvalidInput, NotFound
+from billops.workflows.setup import amended_terms, check_effective, stored_catalogue
+
+__all__ = [
+    "CHUNK_CONTRACTS",
+    "PeriodClosed",
+    "RevenueRun",
+    "RevenueRunRefused",
+    "Rollforward",
+    "RollforwardRow",
+    "Waterfall",
+    "WaterfallRow",
+    "billed_amounts",
+    "contract_terms",
+    "journals",
+    "next_month",
+    "revenue_run",
+    "rollforward",
+    "waterfall",
+]
+
+CHUNK_CONTRACTS = 200  # contracts computed together: memory is bounded by a chunk
+NO_EVENTS = Events()
+
+
+class PeriodClosed(Conflict):
+    """A revenue run for a month an entity has closed (exit code 2)."""
+
+
+class RevenueRunRefused(Conflict):
+    """A revenue run out of order: a later month was run, or the month before was not."""
+
+
+def next_month(period: Period) -> Period:
+    return month_period(period.end + timedelta(days=1))
+
+
+def _previous_month(period: Period) -> Period:
+    return month_period(period.start - timedelta(days=1))
+
+
+def _month(text: str) -> Period:
+    return parse_period(text)
+
+
+# --------------------------------------------------------------------------
+# Loading: booked contracts, their terms, events, postings and billing
+
+
+@dataclass(frozen=True)
+class _Booked:
+    contract_id: str
+    entity_code: str
+    customer_code: str
+
+
+def _booked(session: Session, entity: str | None) -> list[_Booked]:
+    """Booked contracts in scope, in customer then contract order."""
+    query = (
+        select(ContractRow.contract_id, ContractRow.supplier_code, ContractRow.customer_code)
+        .join(BookingRow, BookingRow.contract_id == ContractRow.contract_id)
+        .where(BookingRow.status == "booked")
+        .order_by(ContractRow.customer_code, ContractRow.contract_id)
+    )
+    if entity is not None:
+        query = query.where(ContractRow.supplier_code == entity)
+    return [_Booked(c, e or "", k or "") for c, e, k in session.execute(query)]
+
+
+def _chunks(items: Sequence[_Booked], size: int) -> Iterator[Sequence[_Booked]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def contract_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, ContractTerms]:
+    """Each contract's latest approved version with its applied amendments (two queries)."""
+    approvals, versions = ContractApprovalRow, ContractVersionRow
+    latest = (
+        select(approvals.contract_id, func.max(approvals.contract_version).label("version"))
+        .where(approvals.contract_id.in_(list(contract_ids)))
+        .group_by(approvals.contract_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(versions.contract_id, versions.terms).join(
+            latest,
+            (versions.contract_id == latest.c.contract_id) & (versions.version == latest.c.version),
+        )
+    )
+    base = {cid: ContractTerms.model_validate(image) for cid, image in rows}
+    applied = session.execute(
+        select(AppliedAmendmentRow.contract_id, versions.terms)
+        .join(
+            versions,
+            (versions.contract_id == AppliedAmendmentRow.amendment_id)
+            & (versions.version == AppliedAmendmentRow.amendment_version),
+        )
+        .where(AppliedAmendmentRow.contract_id.in_(list(contract_ids)))
+        .order_by(AppliedAmendmentRow.id)
+    )
+    for contract_id, image in applied:
+        if contract_id in base:
+            amendment = ContractTerms.model_validate(image)
+            check_effective(base[contract_id], amendment)
+            base[contract_id] = amended_terms(base[contract_id], amendment)
+    return base
+
+
+def _line_id(item_key: str) -> str:
+    """The contract line a stored schedule item key bills: ``L1:2026-01-01~rebill1`` -> L1."""
+    base, _, _ = split_item_key(item_key)
+    return base.split(":", 1)[0]
+
+
+def billed_amounts(
+    session: Session,
+    contract_ids: Sequence[str],
+    *,
+    through: date | None = None,
+    taxed_from: date | None = None,
+) -> list[BilledAmount]:
+    """What issued invoices and credit notes billed these contracts, per line, net of tax.
+
+    Credit notes are negative. Only issued documents count (drafts, held
+    and approved invoices have billed nothing yet). Each line's tax (its
+    share of its tax group's, ``exports.line_taxes``) is worked out for the
+    documents dated on or after ``taxed_from`` (all when None): a month's
+    journals need the tax of the month's documents only, and reading the
+    stored image without rebuilding the ``Invoice`` is much cheaper.
+    """
+    wanted = set(contract_ids)
+    invoice_ids = set(
+        session.execute(
+            select(InvoiceLineRow.invoice_id)
+            .where(InvoiceLineRow.contract_id.in_(list(contract_ids)))
+            .distinct()
+        ).scalars()
+    )
+    if not invoice_ids:
+        return []
+    issued = InvoiceStatus.ISSUED.value
+    query = select(InvoiceRow).where(
+        InvoiceRow.status == issued,
+        (InvoiceRow.id.in_(invoice_ids)) | (InvoiceRow.credits_invoice_id.in_(invoice_ids)),
+    )
+    if through is not None:
+        query = query.where(InvoiceRow.issue_date <= through)
+    rows = list(session.execute(query.order_by(InvoiceRow.id)).scalars())
+    originals: dict[int, InvoiceRow] = {r.id: r for r in rows}
+    missing = {r.credits_invoice_id for r in rows if r.credits_invoice_id is not None} - set(
+        originals
+    )
+    if missing:
+        extra = session.execute(select(InvoiceRow).where(InvoiceRow.id.in_(missing))).scalars()
+        originals.update({r.id: r for r in extra})
+    found: list[BilledAmount] = []
+    for row in rows:
+        image = row.record
+        sign = -1 if image["kind"] == DocumentKind.CREDIT_NOTE.value else 1
+        taxes: list[Money | None]
+        if taxed_from is None or row.issue_date >= taxed_from:
+            taxes = [t * sign for t in line_taxes(invoice_from_image(image))]
+        else:
+            taxes = [None] * len(image["lines"])
+        document = row.number or f"#{row.id}"
+        for line, tax in zip(image["lines"], taxes, strict=True):
+            net = Money(Decimal(line["net_amount"]["amount"]) * sign, row.currency)
+            source = line.get("source")
+            if source is not None:
+                if source["contract_id"] in wanted:
+                    found.append(
+                        BilledAmount(
+                            source["contract_id"],
+                            _line_id(source["item_key"]),
+                            row.issue_date,
+                            net,
+                            tax,
+                            document,
+                        )
+                    )
+                continue
+            zero = Money.zero(row.currency)
+            found.extend(_unsourced(row, originals, net, tax or zero, wanted, tax is not None))
+    return found
+
+
+def _unsourced(
+    row: InvoiceRow,
+    originals: Mapping[int, InvoiceRow],
+    net: Money,
+    tax: Money,
+    wanted: set[str],
+    taxed: bool,
+) -> list[BilledAmount]:
+    """A line naming no schedule item (a credit by amount): to the credited invoice's contracts."""
+    original = originals.get(row.credits_invoice_id) if row.credits_invoice_id else None
+    weights: dict[str, Decimal] = {}
+    if original is not None:
+        for line in original.record["lines"]:
+            source = line.get("source")
+            if source is not None:
+                cid = source["contract_id"]
+                amount = Decimal(line["net_amount"]["amount"])
+                weights[cid] = weights.get(cid, Decimal(0)) + amount
+    if not weights:
+        weights = {cid: Decimal(1) for cid in row.record.get("contract_ids") or []}
+    if not weights:
+        return []
+    names = sorted(weights)
+    nets = allocate(net, [abs(weights[n]) or Decimal(1) for n in names])
+    taxes = allocate(tax, [abs(weights[n]) or Decimal(1) for n in names])
+    document = row.number or f"#{row.id}"
+    return [
+        BilledAmount(name, None, row.issue_date, n, t if taxed else None, document)
+        for name, n, t in zip(names, nets, taxes, strict=True)
+        if name in wanted
+    ]
+
+
+def _by_contract(billed: Sequence[BilledAmount]) -> dict[str, list[BilledAmount]]:
+    grouped: dict[str, list[BilledAmount]] = {}
+    for b in billed:
+        grouped.setdefault(b.contract_id, []).append(b)
+    return grouped
+
+
+def _postings_by_contract(postings: Sequence[Posting]) -> dict[str, list[Posting]]:
+    grouped: dict[str, list[Posting]] = {}
+    for p in postings:
+        grouped.setdefault(p.contract_id, []).append(p)
+    return grouped
+
+
+def posted_schedule(contract_id: str, currency: str, postings: Sequence[Posting]) -> (
+    RecognitionSchedule
+):  # fmt: skip
+    """What was posted, as a recognition schedule: one entry per obligation and posting month."""
+    totals: dict[tuple[str, str], Money] = {}
+    for p in postings:
+        key = (p.period, p.obligation_id)
+        totals[key] = totals.get(key, Money.zero(currency)) + p.amount
+    running: dict[str, Money] = {}
+    entries = []
+    for (period, oid), amount in sorted(totals.items()):
+        running[oid] = running.get(oid, Money.zero(currency)) + amount
+        entries.append(
+            RecognitionEntry(contract_id, oid, _month(period), amount, running[oid], "posted")
+        )
+    return RecognitionSchedule(contract_id, currency, tuple(entries))
+
+
+# --------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class RevenueRun:
+    """What a run posted for one month, per entity and currency."""
+
+    period: str
+    entities: list[str]
+    contracts: int = 0  # booked contracts planned
+    posted_contracts: int = 0  # contracts with new postings or changed journals
+    postings: int = 0
+    journal_entries: int = 0
+    recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # entity -> currency
+    catch_up: dict[str, dict[str, str]] = field(default_factory=dict)
+    catch_ups: list[dict[str, str]] = field(default_factory=list)  # contract, obligation, amount
+    parked: list[dict[str, str]] = field(default_factory=list)  # contract, reason
+    conflicts: list[str] = field(default_factory=list)  # contracts another run posted first
+    first_run: list[str] = field(default_factory=list)  # entities running the month first time
+
+    @property
+    def changed(self) -> bool:
+        return self.posted_contracts > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "entities": self.entities,
+            "contracts": self.contracts,
+            "posted_contracts": self.posted_contracts,
+            "postings": self.postings,
+            "journal_entries": self.journal_entries,
+            "recognised": self.recognised,
+            "catch_up": self.catch_up,
+            "catch_ups": self.catch_ups,
+            "parked": self.parked,
+            "conflicts": self.conflicts,
+            "changed": self.changed,
+        }
+
+
+def plan_fingerprint(plan: RevenuePlan) -> str:
+    """A digest of what the plan recognises when, and of the allocation behind it."""
+    parts = [
+        f"{e.obligation_id}|{month_text(e.month)}|{e.amount.amount:f}"
+        for e in plan.schedule.entries
+    ]
+    parts += [f"{a.obligation_id}|{a.allocated.amount:f}" for a in plan.allocation.lines]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _plan(terms: ContractTerms, catalogue: Catalogue, events: Events, day: date) -> RevenuePlan:
+    return plan_revenue(terms, catalogue, events, as_of=day)
+
+
+def _not_started(terms: ContractTerms, events: Events, day: date) -> bool:
+    """Nothing can be earned by ``day``: the contract starts later and no event came yet."""
+    starts = [terms.start_date, *(line.service_start for line in terms.lines)]
+    known = [s for s in starts if s is not None]
+    if not known or min(known) <= day:
+        return False
+    return not any(e.occurred_on <= day for e in events.all())
+
+
+@dataclass
+class _ContractChange:
+    booked: _Booked
+    currency: str
+    postings: list[Posting]
+    journals: list[JournalEntry] | None  # None: the stored ones stand
+    reason: str
+    stored: list[RevenueJournalEntryRow]  # the month's entries as read (their summary is audited)
+
+
+def _new_postings(
+    plan: RevenuePlan, posted: Sequence[Posting], period: Period, fingerprint: str
+) -> list[Posting]:
+    """Per obligation: earned through the month by the plan, less everything posted before."""
+    month, day = month_text(period), period.end
+    before_end = period.start - timedelta(days=1)
+    currency = plan.currency
+    zero = Money.zero(currency)
+    ids = [o.obligation_id for o in plan.obligations]
+    unknown = sorted({p.obligation_id for p in posted} - set(ids))
+    if unknown:
+        raise InvalidInput(
+            f"revenue was posted for obligation(s) {', '.join(unknown)}, which the contract's "
+            "plan no longer has; a person decides how to reverse them",
+            field="obligations",
+            value=", ".join(unknown),
+        )
+    made: list[Posting] = []
+    for oid in ids:
+        entries = plan.schedule.for_obligation(oid)
+        target = sum_money((e.amount for e in entries if e.month.end <= day), currency)
+        earlier = sum_money((e.amount for e in entries if e.month.end <= before_end), currency)
+        mine = [p for p in posted if p.obligation_id == oid]
+        total = sum_money((p.amount for p in mine), currency)
+        difference = target - total
+        if difference.is_zero():
+            continue
+        before = sum_money((p.amount for p in mine if p.period < month), currency)
+        caught_in_month = sum_money((p.catch_up for p in mine if p.period == month), currency)
+        catch_up = (earlier - before) - caught_in_month
+        revision = max((p.revision + 1 for p in mine if p.period == month), default=0)
+        here = next((e for e in entries if month_text(e.month) == month), None)
+        why = here.explanation if here is not None else "nothing scheduled in the month"
+        if not catch_up.is_zero():
+            why = (
+                f"catch-up {catch_up.amount:f} {currency} for months before {month} "
+                f"(the plan changed after they were posted); {why}"
+            )
+        if revision:
+            why = f"revision {revision}: the plan changed since the month was run; {why}"
+        made.append(
+            Posting(
+                plan.contract_id,
+                oid,
+                month,
+                revision,
+                difference,
+                catch_up if not catch_up.is_zero() else zero,
+                fingerprint,
+                day,
+                why,
+            )
+        )
+    return made
+
+
+def _same_journals(stored: Sequence[RevenueJournalEntryRow], entries: Sequence[JournalEntry]) -> (
+    bool
+):  # fmt: skip
+    def key_of(
+        entry_key: str, lines: Sequence[Mapping[str, Any]]
+    ) -> tuple[str, tuple[tuple[Any, ...], ...]]:
+        return entry_key, tuple(
+            (line["account"], line["debit"], line["credit"], line.get("obligation_id"))
+            for line in lines
+        )
+
+    old = sorted(key_of(r.entry_key, r.lines) for r in stored)
+    new = sorted(key_of(e.entry_key, [line.as_dict() for line in e.lines]) for e in entries)
+    return old == new
+
+
+def _compute_chunk(
+    session: Session,
+    chunk: Sequence[_Booked],
+    period: Period,
+    catalogue: Catalogue,
+    accounts: LedgerAccounts,
+    run: RevenueRun,
+) -> list[_ContractChange]:
+    ids = [b.contract_id for b in chunk]
+    terms = contract_terms(session, ids)
+    events = EventStore(session, "reader").by_contract(ids)
+    store = RevenueStore(session, "reader")
+    posted = _postings_by_contract(store.postings(ids))
+    billed = _by_contract(billed_amounts(session, ids, through=period.end, taxed_from=period.start))
+    stored_journals: dict[str, list[RevenueJournalEntryRow]] = {}
+    for row in store.journal_rows(month_text(period), contract_ids=ids):
+        stored_journals.setdefault(row.contract_id, []).append(row)
+    month = month_text(period)
+    changes: list[_ContractChange] = []
+    for booked in chunk:
+        cid = booked.contract_id
+        found = terms.get(cid)
+        mine = posted.get(cid, [])
+        if found is None:
+            run.parked.append({"contract": cid, "reason": "no approved version"})
+            continue
+        later = sorted({p.period for p in mine if p.period > month})
+        if later:
+            run.parked.append({"contract": cid, "reason": f"revenue already posted in {later[-1]}"})
+            continue
+        contract_events = events.get(cid, NO_EVENTS)
+        run.contracts += 1
+        if not mine and not billed.get(cid) and _not_started(found, contract_events, period.end):
+            continue
+        try:
+            plan = _plan(found, catalogue, contract_events, period.end)
+            new = _new_postings(plan, mine, period, plan_fingerprint(plan))
+            schedule = posted_schedule(cid, plan.currency, [*mine, *new])
+            entries = period_journals(
+                plan.obligations,
+                plan.allocation,
+                schedule,
+                billed.get(cid, []),
+                period,
+                accounts,
+            )
+        except BillopsError as exc:
+            run.parked.append({"contract": cid, "reason": exc.describe()})
+            continue
+        same = _same_journals(stored_journals.get(cid, []), entries)
+        if not new and same:
+            continue
+        changes.append(
+            _ContractChange(
+                booked,
+                plan.currency,
+                new,
+                None if same else list(entries),
+                f"revenue run of {month}",
+                stored_journals.get(cid, []),
+            )
+        )
+    return changes
+
+
+def _check_scope(session: Session, period: Period, entities: Sequence[str]) -> None:
+    """Refuse a closed month or a month out of order, naming the entity (nothing written)."""
+    month = month_text(period)
+    billing = BillingStore(session, "reader")
+    for code in entities:
+        closed = billing.closed_through(code)
+        if closed is not None and closed >= period.end:
+            raise PeriodClosed(
+                f"{month} is closed for {code} (periods closed through {closed}); revenue of a "
+                "closed month is not posted again",
+                field="period",
+                value=month,
+                hint="a change to a closed month is caught up in the first open month: run "
+                f"`billops revenue run --period {month_text(next_month(period))}`",
+            )
+    runs = RevenueStore(session, "reader").run_periods()
+    for code in entities:
+        done = runs.get(code, [])
+        if not done:
+            continue
+        last = done[-1]
+        if last > month:
+            raise RevenueRunRefused(
+                f"revenue of {code} was run through {last}; {month} can no longer be run",
+                field="period",
+                value=month,
+                hint=f"a change to {month} is caught up in the month being run: "
+                f"`billops revenue run --period {last}` (or the month after)",
+            )
+        expected = month_text(next_month(_month(last)))
+        if month not in (last, expected):
+            raise RevenueRunRefused(
+                f"revenue of {code} was last run for {last}; months are run in order",
+                field="period",
+                value=month,
+                hint=f"run `billops revenue run --period {expected}` first",
+            )
+
+
+def revenue_run(
+    database: Database,
+    period: Period | str,
+    *,
+    actor: str,
+    entity: str | None = None,
+    accounts: LedgerAccounts | None = None,
+    chunk_contracts: int = CHUNK_CONTRACTS,
+    clock: Clock = utc_now,
+) -> RevenueRun:
+    """Recognise ``period`` for the booked contracts (module docstring); idempotent."""
+    month_period_ = _month(period) if isinstance(period, str) else period
+    if not actor.strip():
+        raise InvalidInput("who is running revenue is required", field="BILLOPS_ACTOR")
+    month = month_text(month_period_)
+    accounts = accounts or LedgerAccounts()
+    with database.transaction() as session:
+        known = sorted(e.code for e in LegalEntities(session, "reader").list())
+        if entity is not None and entity not in known:
+            raise NotFound(
+                f"no legal entity {entity!r}",
+                field="--entity",
+                value=entity,
+                hint=f"known entities: {', '.join(known) or 'none'}",
+            )
+        booked = _booked(session, entity)
+        entities = sorted({b.entity_code for b in booked} | ({entity} if entity else set()))
+        _check_scope(session, month_period_, entities)
+        store = RevenueStore(session, actor, clock)
+        started = [code for code in entities if store.start_run(code, month)]
+        catalogue = stored_catalogue(session)
+    run = RevenueRun(month, entities, first_run=started)
+    totals: dict[tuple[str, str], Money] = {}
+    catch_ups: dict[tuple[str, str], Money] = {}
+    changed_entities: set[str] = set(started)
+    for chunk in _chunks(booked, chunk_contracts):
+        with database.sessions() as session:
+            changes = _compute_chunk(session, chunk, month_period_, catalogue, accounts, run)
+        if not changes:
+            continue
+        try:
+            with database.transaction() as session:
+                store = RevenueStore(session, actor, clock)
+                for change in changes:
+                    store.post(
+                        entity_code=change.booked.entity_code,
+                        contract_id=change.booked.contract_id,
+                        period=month,
+                        postings=change.postings,
+                        journals=change.journals,
+                        reason=change.reason,
+                        before=[journal_summary(r) for r in change.stored],
+                    )
+        except IntegrityError:
+            run.conflicts.extend(c.booked.contract_id for c in changes)
+            continue
+        for change in changes:
+            run.posted_contracts += 1
+            run.postings += len(change.postings)
+            changed_entities.add(change.booked.entity_code)
+            for p in change.postings:
+                key = (change.booked.entity_code, change.currency)
+                totals[key] = totals.get(key, Money.zero(change.currency)) + p.amount
+                if not p.catch_up.is_zero():
+                    catch_ups[key] = catch_ups.get(key, Money.zero(change.currency)) + p.catch_up
+                    run.catch_ups.append(
+                        {
+                            "contract": p.contract_id,
+                            "obligation": p.obligation_id,
+                            "amount": format(p.catch_up.amount, "f"),
+                            "currency": change.currency,
+                        }
+                    )
+    with database.transaction() as session:
+        rows = RevenueStore(session, "reader").journal_rows(month, entity_code=entity)
+        run.journal_entries = sum(1 for r in rows if r.entity_code in entities)
+        for (code, currency), money in sorted(totals.items()):
+            run.recognised.setdefault(code, {})[currency] = format(money.amount, "f")
+        for (code, currency), money in sorted(catch_ups.items()):
+            run.catch_up.setdefault(code, {})[currency] = format(money.amount, "f")
+        store = RevenueStore(session, actor, clock)
+        for code in sorted(changed_entities):
+            store.finish_run(code, month, _entity_summary(run, code))
+    return run
+
+
+def _entity_summary(run: RevenueRun, code: str) -> dict[str, Any]:
+    """The entity's posted totals, with the whole run's counts (a run may span entities)."""
+    return {
+        "recognised": run.recognised.get(code, {}),
+        "catch_up": run.catch_up.get(code, {}),
+        "run_postings": run.postings,
+        "run_posted_contracts": run.posted_contracts,
+        "run_parked": list(run.parked),
+    }
+
+
+# --------------------------------------------------------------------------
+# Reports: waterfall and rollforward
+
+
+@dataclass
+class WaterfallRow:
+    entity: str
+    currency: str
+    locale: str
+    contracts: int
+    months: list[Money]
+    later: Money
+    pending: Money
+
+    @property
+    def total(self) -> Money:
+        return sum_money(self.months, self.currency)
+
+    def as_dict(self, labels: Sequence[str]) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "currency": self.currency,
+            "contracts": self.contracts,
+            "months": {m: format(a.amount, "f") for m, a in zip(labels, self.months, strict=True)},
+            "total": format(self.total.amount, "f"),
+            "later": format(self.later.amount, "f"),
+            "pending": format(self.pending.amount, "f"),
+        }
+
+
+@dataclass
+class Waterfall:
+    """Revenue scheduled by month from ``start``, per entity and currency."""
+
+    start: str
+    as_of: date
+    labels: list[str]
+    rows: list[WaterfallRow]
+    parked: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start,
+            "months": self.labels,
+            "as_of": self.as_of.isoformat(),
+            "rows": [r.as_dict(self.labels) for r in self.rows],
+            "parked": self.parked,
+        }
+
+
+def _locales(session: Session) -> dict[str, str]:
+    return {e.code: e.locale for e in LegalEntities(session, "reader").list()}
+
+
+def waterfall(
+    database: Database,
+    start: Period | str,
+    months: int = 12,
+    *,
+    entity: str | None = None,
+    as_of: date | None = None,
+    chunk_contracts: int = CHUNK_CONTRACTS,
+) -> Waterfall:
+    """Revenue the booked contracts' plans schedule per month from ``start``, for ``months``.
+
+    The plans are made as of ``as_of`` (default: the day before ``start``).
+    ``later`` is what is scheduled after the last month shown; ``pending``
+    what no month holds yet (waiting for a shipment, a go-live, an estimate).
+    """
+    if months < 1:
+        raise InvalidInput("a waterfall shows at least one month", field="--months", value=months)
+    first = _month(start) if isinstance(start, str) else start
+    day = as_of or first.start - timedelta(days=1)
+    window = [first]
+    while len(window) < months:
+        window.append(next_month(window[-1]))
+    labels = [month_text(m) for m in window]
+    index = {label: i for i, label in enumerate(labels)}
+    with database.sessions() as session:
+        booked = _booked(session, entity)
+        catalogue = stored_catalogue(session)
+        locales = _locales(session)
+    rows: dict[tuple[str, str], WaterfallRow] = {}
+    parked: list[dict[str, str]] = []
+    for chunk in _chunks(booked, chunk_contracts):
+        with database.sessions() as session:
+            ids = [b.contract_id for b in chunk]
+            terms = contract_terms(session, ids)
+            events = EventStore(session, "reader").by_contract(ids)
+        for booked_contract in chunk:
+            cid = booked_contract.contract_id
+            if cid not in terms:
+                continue
+            try:
+                plan = _plan(terms[cid], catalogue, events.get(cid, NO_EVENTS), day)
+            except BillopsError as exc:
+                parked.append({"contract": cid, "reason": exc.describe()})
+                continue
+            key = (booked_contract.entity_code, plan.currency)
+            zero = Money.zero(plan.currency)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = WaterfallRow(
+                    key[0], key[1], locales.get(key[0], "en_US"), 0, [zero] * months, zero, zero
+                )
+            row.contracts += 1
+            for entry in plan.schedule.entries:
+                label = month_text(entry.month)
+                if label in index:
+                    row.months[index[label]] += entry.amount
+                elif entry.month.start > window[-1].end:
+                    row.later += entry.amount
+            row.pending += sum_money((p.amount for p in plan.schedule.pending), plan.currency)
+    return Waterfall(labels[0], day, labels, [rows[k] for k in sorted(rows)], parked)
+
+
+@dataclass
+class RollforwardRow:
+    entity: str
+    currency: str
+    locale: str
+    contracts: int
+    opening_deferred: Money
+    opening_unbilled: Money
+    billed: Money
+    recognised: Money
+    catch_up: Money  # part of ``recognised`` for earlier months
+    closing_deferred: Money
+    closing_unbilled: Money
+    billed_to_date: Money
+    recognised_to_date: Money
+    revenue_run: bool  # the month's revenue was run for the entity
+
+    @property
+    def reconciles(self) -> bool:
+        """closing (deferred - unbilled) = opening (deferred - unbilled) + billed - recognised."""
+        opening = self.opening_deferred - self.opening_unbilled
+        closing = self.closing_deferred - self.closing_unbilled
+        balance = (self.closing_deferred + self.recognised_to_date) == (
+            self.billed_to_date + self.closing_unbilled
+        )
+        return closing == opening + self.billed - self.recognised and balance
+
+    def as_dict(self) -> dict[str, Any]:
+        def text(money: Money) -> str:
+            return format(money.amount, "f")
+
+        return {
+            "entity": self.entity,
+            "currency": self.currency,
+            "contracts": self.contracts,
+            "opening_deferred": text(self.opening_deferred),
+            "opening_unbilled": text(self.opening_unbilled),
+            "billed": text(self.billed),
+            "recognised": text(self.recognised),
+            "catch_up": text(self.catch_up),
+            "closing_deferred": text(self.closing_deferred),
+            "closing_unbilled": text(self.closing_unbilled),
+            "billed_to_date": text(self.billed_to_date),
+            "recognised_to_date": text(self.recognised_to_date),
+            "revenue_run": self.revenue_run,
+            "reconciles": self.reconciles,
+        }
+
+
+@dataclass
+class Rollforward:
+    """Deferred and unbilled revenue of a month, per entity and currency."""
+
+    period: str
+    rows: list[RollforwardRow]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "identity": "closing (deferred - unbilled) = opening (deferred - unbilled) + billed "
+            "- recognised; deferred + recognised to date = billed to date + unbilled",
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def rollforward(
+    database: Database,
+    period: Period | str,
+    *,
+    entity: str | None = None,
+    chunk_contracts: int = CHUNK_CONTRACTS,
+) -> Rollforward:
+    """Opening, billed, recognised and closing deferred (and unbilled) revenue of ``period``.
+
+    Booked contracts only; billed is what issued invoices and credit notes
+    dated in the month billed them (net of tax), recognised what the
+    revenue run posted in the month (catch-ups included).
+    """
+    month_period_ = _month(period) if isinstance(period, str) else period
+    month = month_text(month_period_)
+    before = _previous_month(month_period_)
+    with database.sessions() as session:
+        booked = _booked(session, entity)
+        locales = _locales(session)
+        runs = RevenueStore(session, "reader").run_periods()
+    rows: dict[tuple[str, str], RollforwardRow] = {}
+    for chunk in _chunks(booked, chunk_contracts):
+        with database.sessions() as session:
+            ids = [b.contract_id for b in chunk]
+            postings = _postings_by_contract(
+                [p for p in RevenueStore(session, "reader").postings(ids) if p.period <= month]
+            )
+            billed = _by_contract(
+                billed_amounts(session, ids, through=month_period_.end, taxed_from=date.max)
+            )
+        for booked_contract in chunk:
+            cid = booked_contract.contract_id
+            mine, invoices = postings.get(cid, []), billed.get(cid, [])
+            if not mine and not invoices:
+                continue
+            currency = (mine[0].amount if mine else invoices[0].amount).currency
+            schedule = posted_schedule(cid, currency, mine)
+            opening, closing = contract_balances(schedule, invoices, [before, month_period_])
+            key = (booked_contract.entity_code, currency)
+            zero = Money.zero(currency)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = RollforwardRow(
+                    key[0], key[1], locales.get(key[0], "en_US"), 0,
+                    zero, zero, zero, zero, zero, zero, zero, zero, zero,
+                    month in runs.get(key[0], []),
+                )  # fmt: skip
+            row.contracts += 1
+            row.opening_deferred += opening.deferred_revenue
+            row.opening_unbilled += opening.unbilled_revenue
+            row.closing_deferred += closing.deferred_revenue
+            row.closing_unbilled += closing.unbilled_revenue
+            row.billed_to_date += closing.billed_to_date
+            row.recognised_to_date += closing.recognised_to_date
+            row.billed += sum_money(
+                (b.amount for b in invoices if month_period_.contains(b.on)), currency
+            )
+            row.recognised += sum_money((p.amount for p in mine if p.period == month), currency)
+            row.catch_up += sum_money((p.catch_up for p in mine if p.period == month), currency)
+    return Rollforward(month, [rows[k] for k in sorted(rows)])
+
+
+# --------------------------------------------------------------------------
+# Journals
+
+
+@dataclass(frozen=True)
+class JournalLineRow:
+    """One line of a stored journal entry, with its entry's identity (an ERP import row)."""
+
+    entry_key: str
+    entity: str
+    contract_id: str
+    period: str
+    posting_date: date
+    kind: str
+    description: str
+    line_no: int
+    account: str
+    debit: Money
+    credit: Money
+    memo: str
+    obligation_id: str | None
+
+
+def journals(
+    database: Database, period: Period | str, *, entity: str | None = None
+) -> list[JournalLineRow]:
+    """The stored journal lines of ``period`` (every entry balanced), in entry order.
+
+    Refused when the month's revenue was not run for any entity in scope.
+    """
+    month_period_ = _month(period) if isinstance(period, str) else period
+    month = month_text(month_period_)
+    with database.sessions() as session:
+        store = RevenueStore(session, "reader")
+        runs = store.run_periods()
+        ran = [code for code, months in runs.items() if month in months]
+        if entity is not None:
+            ran = [code for code in ran if code == entity]
+        if not ran:
+            raise NotFound(
+                f"revenue of {month} has not been run{f' for {entity}' if entity else ''}",
+                field="--period",
+                value=month,
+                hint=f"run it first: `billops revenue run --period {month}`",
+            )
+        rows = store.journal_rows(month, entity_code=entity)
+        found: list[JournalLineRow] = []
+        for row in rows:
+            for number, line in enumerate(row.lines, start=1):
+                found.append(
+                    JournalLineRow(
+                        entry_key=row.entry_key,
+                        entity=row.entity_code,
+                        contract_id=row.contract_id,
+                        period=row.period,
+                        posting_date=row.posting_date,
+                        kind=row.kind,
+                        description=row.description,
+                        line_no=number,
+                        account=line["account"],
+                        debit=Money(Decimal(line["debit"]), row.currency),
+                        credit=Money(Decimal(line["credit"]), row.currency),
+                        memo=line["memo"],
+                        obligation_id=line.get("obligation_id"),
+                    )
+                )
+    return found
