@@ -185,18 +185,23 @@ def _say_waterfall(report: Waterfall, say: Say) -> None:
 
 
 def _say_rollforward(report: Rollforward, say: Say) -> None:
-    say(f"   rollforward {report.period} (deferred revenue; unbilled revenue):")
+    say(
+        f"   rollforward {report.period}, net contract position (deferred revenue less "
+        "unbilled revenue, per contract):"
+    )
     for row in report.rows:
         loc = row.locale
 
         def f(money: Money, loc: str = loc) -> str:
             return format_amount(money, loc)
 
+        opening = row.opening_deferred - row.opening_unbilled
+        closing = row.closing_deferred - row.closing_unbilled
         say(
-            f"     {row.entity} {row.currency}: opening {f(row.opening_deferred)} "
-            f"(unbilled {f(row.opening_unbilled)}) + billed {f(row.billed)} - recognised "
-            f"{f(row.recognised)} = closing {f(row.closing_deferred)} (unbilled "
-            f"{f(row.closing_unbilled)}); {'reconciles' if row.reconciles else 'DOES NOT'}"
+            f"     {row.entity} {row.currency}: opening {f(opening)} + billed {f(row.billed)} "
+            f"- recognised {f(row.recognised)} = closing {f(closing)} "
+            f"({'reconciles' if row.reconciles else 'DOES NOT reconcile'}); closing deferred "
+            f"{f(row.closing_deferred)}, unbilled {f(row.closing_unbilled)}"
         )
 
 
