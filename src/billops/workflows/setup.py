@@ -39,14 +39,14 @@ stays stored as superseded, with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from billops.adapters.files import load_contract
@@ -54,12 +54,13 @@ from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, StoredVersion
 from billops.adapters.storage.setup_store import (
     CatalogStore,
+    ContractSetup,
     EventStore,
     ScheduleOutcome,
     SetupStore,
     plain,
 )
-from billops.adapters.storage.tables import ContractRow
+from billops.adapters.storage.tables import ContractRow, ContractVersionRow
 from billops.adapters.storage.tables_setup import AppliedAmendmentRow
 from billops.adapters.storage.tables_validation import ContractApprovalRow, OpportunityRow
 from billops.domain.catalog import Catalogue, parse_catalogue
@@ -71,7 +72,7 @@ from billops.domain.projects import Project, build_project, project_readiness
 from billops.domain.schedules import Schedule, build_schedule
 from billops.domain.schedules.amendments import amend_schedule
 from billops.domain.schedules.model import ItemStatus
-from billops.errors import Conflict, InvalidInput, NotFound
+from billops.errors import BillopsError, Conflict, InvalidInput, NotFound
 from billops.workflows.progress import SILENT, Progress
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "amend_contract",
     "amended_terms",
     "compute_setup",
+    "iter_setup_all_approved",
     "preview_schedule",
     "setup_all_approved",
     "setup_contract",
@@ -395,75 +397,167 @@ def approved_version(session: Session, contract_id: str) -> StoredVersion:
     return contracts.get(contract_id, int(approved))
 
 
-def _opportunity_id(session: Session, contract_id: str) -> str | None:
-    return session.execute(
-        select(OpportunityRow.opportunity_id)
-        .where(OpportunityRow.contract_reference == contract_id)
-        .order_by(OpportunityRow.opportunity_id)
-        .limit(1)
-    ).scalar_one_or_none()
-
-
 def stored_catalogue(session: Session) -> Catalogue:
     return parse_catalogue(CatalogStore(session, "reader").records(), source="catalog_products")
 
 
+def _approved_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, tuple[int, Any]]:
+    """The latest approved version of each contract: (version, stored terms), in one query."""
+    approvals = ContractApprovalRow
+    latest = (
+        select(
+            approvals.contract_id, func.max(approvals.contract_version).label("contract_version")
+        )
+        .where(approvals.contract_id.in_(contract_ids))
+        .group_by(approvals.contract_id)
+        .subquery()
+    )
+    versions = ContractVersionRow
+    rows = session.execute(
+        select(versions.contract_id, versions.version, versions.terms).join(
+            latest,
+            (versions.contract_id == latest.c.contract_id)
+            & (versions.version == latest.c.contract_version),
+        )
+    )
+    return {contract_id: (version, terms) for contract_id, version, terms in rows}
+
+
+def _applied_amendments(
+    session: Session, contract_ids: Sequence[str]
+) -> dict[str, list[ContractTerms]]:
+    """The amendments applied to each contract, in the order they were applied."""
+    versions, applied = ContractVersionRow, AppliedAmendmentRow
+    rows = session.execute(
+        select(applied.contract_id, versions.terms)
+        .join(
+            versions,
+            (versions.contract_id == applied.amendment_id)
+            & (versions.version == applied.amendment_version),
+        )
+        .where(applied.contract_id.in_(contract_ids))
+        .order_by(applied.id)
+    )
+    found: dict[str, list[ContractTerms]] = {}
+    for contract_id, terms in rows:
+        found.setdefault(contract_id, []).append(ContractTerms.model_validate(terms))
+    return found
+
+
+def _opportunity_ids(session: Session, contract_ids: Sequence[str]) -> dict[str, str]:
+    """The CRM opportunity behind each contract (the first by id when several name it)."""
+    opportunities = OpportunityRow
+    rows = session.execute(
+        select(opportunities.contract_reference, func.min(opportunities.opportunity_id))
+        .where(opportunities.contract_reference.in_(contract_ids))
+        .group_by(opportunities.contract_reference)
+    )
+    return {str(contract_id): str(opportunity_id) for contract_id, opportunity_id in rows}
+
+
+def _compute_all(
+    session: Session, contract_ids: Sequence[str], as_of: date, catalogue: Catalogue
+) -> tuple[list[ComputedSetup], BillopsError | None]:
+    """Compute the setup of each contract, in order, reading each table once for all.
+
+    Stops at the first contract that cannot be set up (not found, not approved,
+    an amendment, terms the schedule refuses): what was computed before it is
+    returned with the error, so that the caller can store those first, as
+    setting up one contract at a time would have.
+    """
+    approved = _approved_terms(session, contract_ids)
+    amendments = _applied_amendments(session, contract_ids)
+    opportunities = _opportunity_ids(session, contract_ids)
+    events = EventStore(session, "reader").by_contract(contract_ids)
+    computed: list[ComputedSetup] = []
+    for contract_id in contract_ids:
+        try:
+            if contract_id in approved:
+                version, image = approved[contract_id]
+                terms = ContractTerms.model_validate(image)
+            else:  # not stored, or not approved: approved_version says which
+                stored = approved_version(session, contract_id)
+                version, terms = stored.version, stored.terms
+            if terms.document_type is DocumentType.AMENDMENT:
+                raise InvalidInput(
+                    f"contract {contract_id!r} is an amendment of {terms.amends!r}; it is not "
+                    "set up on its own",
+                    hint=f"apply it with `billops amend {terms.amends} FILE`",
+                )
+            computed.append(
+                compute_setup(
+                    terms,
+                    version=version,
+                    catalogue=catalogue,
+                    events=events.get(contract_id, NO_EVENTS),
+                    amendments=amendments.get(contract_id, ()),
+                    as_of=as_of,
+                    opportunity_id=opportunities.get(contract_id),
+                )
+            )
+        except BillopsError as exc:
+            return computed, exc
+    return computed, None
+
+
 def _compute(
     session: Session, contract_id: str, as_of: date, catalogue: Catalogue | None = None
-) -> tuple[StoredVersion, ComputedSetup]:
-    stored = approved_version(session, contract_id)
-    if stored.terms.document_type is DocumentType.AMENDMENT:
-        raise InvalidInput(
-            f"contract {contract_id!r} is an amendment of {stored.terms.amends!r}; it is not set "
-            "up on its own",
-            hint=f"apply it with `billops amend {stored.terms.amends} FILE`",
+) -> ComputedSetup:
+    computed, failure = _compute_all(
+        session,
+        [contract_id],
+        as_of,
+        catalogue if catalogue is not None else stored_catalogue(session),
+    )
+    if failure is not None:
+        raise failure
+    return computed[0]
+
+
+def _save_all(
+    session: Session, computed: Sequence[ComputedSetup], *, actor: str, reasons: Sequence[str]
+) -> list[SetupOutcome]:
+    """Store the computed setups (one batch: what differs, with its audit records)."""
+    setups = []
+    for one, reason in zip(computed, reasons, strict=True):
+        project_image = None
+        if one.project is not None:
+            project_image = {
+                **plain(one.project),
+                "ready_for_invoicing": one.ready_for_invoicing,
+                "readiness_missing": list(one.readiness_missing),
+            }
+        setups.append(
+            ContractSetup(
+                contract_id=one.schedule.contract_id,
+                contract_version=one.version,
+                order=plain(one.order),
+                findings=[plain(f.as_dict()) for f in one.findings],
+                project=project_image,
+                items=one.schedule.items,
+                reason=reason,
+            )
         )
-    store = SetupStore(session, "reader")
-    contracts = Contracts(session, "reader")
-    amendments = [
-        contracts.get(row.amendment_id, row.amendment_version).terms
-        for row in store.applied_amendments(contract_id)
+    saved = SetupStore(session, actor).save_setups(setups)
+    return [
+        SetupOutcome(
+            contract_id=setup.contract_id,
+            version=one.version,
+            order_changed=result.order_changed,
+            project_changed=result.project_changed,
+            schedule=result.schedule,
+            items=len(one.schedule.items),
+            billable=sum(1 for i in one.schedule.items if i.status is ItemStatus.BILLABLE),
+            findings=setup.findings,
+            has_project=one.project is not None,
+            ready_for_invoicing=one.ready_for_invoicing,
+        )
+        for one, setup, result in zip(computed, setups, saved, strict=True)
     ]
-    computed = compute_setup(
-        stored.terms,
-        version=stored.version,
-        catalogue=catalogue if catalogue is not None else stored_catalogue(session),
-        events=EventStore(session, "reader").for_contracts([contract_id]),
-        amendments=amendments,
-        as_of=as_of,
-        opportunity_id=_opportunity_id(session, contract_id),
-    )
-    return stored, computed
 
 
-def _save(session: Session, computed: ComputedSetup, *, actor: str, reason: str) -> SetupOutcome:
-    store = SetupStore(session, actor)
-    contract_id = computed.schedule.contract_id
-    findings = [plain(f.as_dict()) for f in computed.findings]
-    order_changed = store.save_order(
-        contract_id, computed.version, plain(computed.order), findings, reason
-    )
-    project_image = None
-    if computed.project is not None:
-        project_image = {
-            **plain(computed.project),
-            "ready_for_invoicing": computed.ready_for_invoicing,
-            "readiness_missing": list(computed.readiness_missing),
-        }
-    project_changed = store.save_project(contract_id, computed.version, project_image, reason)
-    schedule = store.sync_schedule(contract_id, computed.version, computed.schedule.items, reason)
-    return SetupOutcome(
-        contract_id=contract_id,
-        version=computed.version,
-        order_changed=order_changed,
-        project_changed=project_changed,
-        schedule=schedule,
-        items=len(computed.schedule.items),
-        billable=sum(1 for i in computed.schedule.items if i.status is ItemStatus.BILLABLE),
-        findings=findings,
-        has_project=computed.project is not None,
-        ready_for_invoicing=computed.ready_for_invoicing,
-    )
+def _setup_reason(computed: ComputedSetup, as_of: date, reason: str | None) -> str:
+    return reason or f"setup of version {computed.version} as of {as_of}"
 
 
 def setup_contract(
@@ -476,26 +570,22 @@ def setup_contract(
 ) -> SetupOutcome:
     """Set up one contract (see the module docstring); one transaction."""
     with database.transaction() as session:
-        stored, computed = _compute(session, contract_id, as_of)
-        return _save(
-            session,
-            computed,
-            actor=actor,
-            reason=reason or f"setup of version {stored.version} as of {as_of}",
-        )
+        computed = _compute(session, contract_id, as_of)
+        reasons = [_setup_reason(computed, as_of, reason)]
+        return _save_all(session, [computed], actor=actor, reasons=reasons)[0]
 
 
-def approved_contract_ids(database: Database) -> list[str]:
-    """Every contract with an approved version, amendments excepted (they go through amend)."""
-    with database.transaction() as session:
-        rows = session.execute(
-            select(ContractApprovalRow.contract_id)
-            .distinct()
-            .join(ContractRow, ContractRow.contract_id == ContractApprovalRow.contract_id)
-            .where(ContractRow.document_type != DocumentType.AMENDMENT.value)
-            .order_by(ContractApprovalRow.contract_id)
-        ).scalars()
-        return list(rows)
+def _approved(after: str | None = None) -> Select[str]:
+    """Ids of contracts with an approved version (after ``after``), amendments excepted."""
+    has_approval = (
+        select(ContractApprovalRow.id)
+        .where(ContractApprovalRow.contract_id == ContractRow.contract_id)
+        .exists()
+    )
+    query = select(ContractRow.contract_id).where(
+        ContractRow.document_type != DocumentType.AMENDMENT.value, has_approval
+    )
+    return query if after is None else query.where(ContractRow.contract_id > after)
 
 
 def pending_amendments(database: Database) -> list[tuple[str, str]]:
@@ -520,6 +610,55 @@ def pending_amendments(database: Database) -> list[tuple[str, str]]:
         return pending
 
 
+SETUP_BATCH = 100
+"""Contracts set up per transaction by ``setup --all-approved``.
+
+Large enough that the per-transaction costs (commit, the batch's reads, the
+audit head) are shared by many contracts; small enough that a batch is a
+fraction of a second of work, holds little memory, and keeps the audit head
+(which every writer needs) locked only briefly.
+"""
+
+
+def iter_setup_all_approved(
+    database: Database,
+    *,
+    actor: str,
+    as_of: date,
+    reason: str | None = None,
+    progress: Progress = SILENT,
+    batch: int = SETUP_BATCH,
+) -> Iterator[SetupOutcome]:
+    """Set up every approved contract, ``batch`` contracts a transaction; yield each outcome.
+
+    The contracts are taken in id order, a batch at a time (memory does not
+    grow with their number); each batch is read, computed and stored in one
+    transaction, committed whole or not at all, so a run killed half-way
+    leaves each contract set up or not, and a re-run resumes: the contracts
+    set up already are "unchanged". A contract that cannot be set up stops
+    the run with its error, after the contracts before it are stored.
+    """
+    with database.transaction() as session:
+        catalogue = stored_catalogue(session)
+        total = session.execute(select(func.count()).select_from(_approved().subquery()))
+        progress.start("setting up contracts", int(total.scalar_one()))
+    after: str | None = None
+    while True:
+        with database.transaction() as session:
+            query = _approved(after).order_by(ContractRow.contract_id).limit(batch)
+            contract_ids = list(session.execute(query).scalars())
+            if not contract_ids:
+                return
+            computed, failure = _compute_all(session, contract_ids, as_of, catalogue)
+            reasons = [_setup_reason(one, as_of, reason) for one in computed]
+            outcomes = _save_all(session, computed, actor=actor, reasons=reasons)
+        progress.advance(len(outcomes))
+        yield from outcomes
+        if failure is not None:
+            raise failure
+        after = contract_ids[-1]
+
+
 def setup_all_approved(
     database: Database,
     *,
@@ -527,26 +666,14 @@ def setup_all_approved(
     as_of: date,
     reason: str | None = None,
     progress: Progress = SILENT,
+    batch: int = SETUP_BATCH,
 ) -> list[SetupOutcome]:
-    """Set up every approved contract, each in its own transaction (a re-run resumes)."""
-    ids = approved_contract_ids(database)
-    with database.transaction() as session:
-        catalogue = stored_catalogue(session)
-    progress.start("setting up contracts", len(ids))
-    outcomes = []
-    for contract_id in ids:
-        progress.advance()
-        with database.transaction() as session:
-            stored, computed = _compute(session, contract_id, as_of, catalogue)
-            outcomes.append(
-                _save(
-                    session,
-                    computed,
-                    actor=actor,
-                    reason=reason or f"setup of version {stored.version} as of {as_of}",
-                )
-            )
-    return outcomes
+    """Every outcome of ``iter_setup_all_approved`` (which streams them: use it for big runs)."""
+    return list(
+        iter_setup_all_approved(
+            database, actor=actor, as_of=as_of, reason=reason, progress=progress, batch=batch
+        )
+    )
 
 
 # --------------------------------------------------------------------------
@@ -637,13 +764,9 @@ def amend_contract(
             applied.amendment_version = saved.version
             applied.effective_date = effective
             session.flush()
-        _, computed = _compute(session, contract_id, as_of)
-        outcome = _save(
-            session,
-            computed,
-            actor=actor,
-            reason=f"amendment {amendment.contract_id} v{saved.version} effective {effective}",
-        )
+        computed = _compute(session, contract_id, as_of)
+        reasons = [f"amendment {amendment.contract_id} v{saved.version} effective {effective}"]
+        outcome = _save_all(session, [computed], actor=actor, reasons=reasons)[0]
         return AmendOutcome(
             contract_id, amendment.contract_id, saved.version, effective, already, outcome
         )

@@ -5,12 +5,19 @@ work) and writes the audit trail in that same transaction. Each save
 compares what it is given with what is stored and writes nothing at all
 when they agree, so running setup twice changes nothing.
 
-Schedules are kept with their history: ``sync_schedule`` makes the live
-items of a contract be the given ones. An item whose content changed
-(amount, period, quantity...) keeps its row, marked superseded by the new
-schedule version with the reason, and the new item gets a new row; an
-item whose status alone changed (an event arrived, its date passed) is
-updated in place (with its explanation); an item no longer computed is superseded.
+Setups are saved in batches (``SetupStore.save_setups``: one contract or
+hundreds): the stored orders, projects and live schedule items of the whole
+batch are read with one query per table, compared in memory, and what
+differs is written with one statement per kind of change, followed by the
+audit records (one per change, chained in one go). The batch is the
+caller's transaction: it commits or rolls back whole.
+
+Schedules are kept with their history: saving makes the live items of a
+contract be the given ones. An item whose content changed (amount, period,
+quantity...) keeps its row, marked superseded by the new schedule version
+with the reason, and the new item gets a new row; an item whose status
+alone changed (an event arrived, its date passed) is updated in place (with
+its explanation); an item no longer computed is superseded.
 """
 
 from __future__ import annotations
@@ -21,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from pydantic import BaseModel
-from sqlalchemy import func, insert, select
+from sqlalchemy import BindParameter, Row, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from billops.adapters.event_files import event_from_payload
@@ -48,7 +55,9 @@ from billops.errors import NotFound
 __all__ = [
     "CatalogOutcome",
     "CatalogStore",
+    "ContractSetup",
     "EventStore",
+    "SavedSetup",
     "ScheduleOutcome",
     "SetupStore",
     "item_image",
@@ -250,6 +259,20 @@ class EventStore:
         ).scalars()
         return Events.of(event_from_payload(row.kind, row.payload) for row in rows)
 
+    def by_contract(self, contract_ids: Sequence[str]) -> dict[str, Events]:
+        """The stored events of each of these contracts (one query), in arrival order."""
+        if not contract_ids:
+            return {}
+        rows = self.session.execute(
+            select(EventRow.contract_id, EventRow.kind, EventRow.payload)
+            .where(EventRow.contract_id.in_(contract_ids))
+            .order_by(EventRow.id)
+        )
+        found: dict[str, list[Event]] = {}
+        for contract_id, kind, payload in rows:
+            found.setdefault(contract_id, []).append(event_from_payload(kind, payload))
+        return {contract_id: Events.of(events) for contract_id, events in found.items()}
+
     def shipped(self, contract_id: str) -> dict[str, Decimal]:
         """Quantity shipped so far per line of a contract."""
         rows = self.session.execute(
@@ -306,8 +329,28 @@ def item_image(item: ScheduleItem) -> dict[str, Any]:
     }
 
 
-def row_image(row: ScheduleItemRow) -> dict[str, Any]:
-    """A stored schedule item as ``item_image`` gives it."""
+_Stored: TypeAlias = Row[*tuple[Any, ...]]  # a row of the columns selected
+_IMAGE_COLUMNS = (
+    "item_key",
+    "line_id",
+    "billing_model",
+    "kind",
+    "amount",
+    "currency",
+    "quantity",
+    "unit_price",
+    "period_start",
+    "period_end",
+    "bill_date",
+    "trigger",
+    "trigger_ref",
+    "status",
+    "explanation",
+)
+
+
+def row_image(row: ScheduleItemRow | _Stored) -> dict[str, Any]:
+    """A stored schedule item (a row, or its ``_IMAGE_COLUMNS``) as ``item_image`` gives it."""
 
     def day(value: date | None) -> str | None:
         return None if value is None else value.isoformat()
@@ -341,14 +384,6 @@ def _columns(image: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _apply_image(row: ScheduleItemRow, image: Mapping[str, Any], keys: Iterable[str]) -> None:
-    for key in keys:
-        value = image[key]
-        if key in {"period_start", "period_end", "bill_date"} and value is not None:
-            value = date.fromisoformat(value)
-        setattr(row, key, value)
-
-
 @dataclass
 class ScheduleOutcome:
     version: int  # the schedule version now live (0: no items were ever stored)
@@ -360,6 +395,53 @@ class ScheduleOutcome:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.superseded or self.status_changed)
+
+
+@dataclass(frozen=True)
+class ContractSetup:
+    """What setup stores for one contract version: its order, project and schedule."""
+
+    contract_id: str
+    contract_version: int
+    order: dict[str, Any]  # the order's image, as ``plain`` gives it
+    findings: list[dict[str, Any]]
+    project: dict[str, Any] | None  # None: the contract has no project
+    items: Sequence[ScheduleItem]
+    reason: str
+
+
+@dataclass(frozen=True)
+class SavedSetup:
+    """What saving one ``ContractSetup`` changed."""
+
+    order_changed: bool
+    project_changed: bool
+    schedule: ScheduleOutcome
+
+
+_ORDERS = cast(Table, OrderRow.__table__)
+_ORDER_LINES = cast(Table, OrderLineRow.__table__)
+_PROJECTS = cast(Table, ProjectRow.__table__)
+_ITEMS = cast(Table, ScheduleItemRow.__table__)
+_ROW_ID: BindParameter[int] = bindparam("row_id")
+
+
+@dataclass
+class _Writes:
+    """The writes of a batch of setups, gathered while comparing, made in one go each."""
+
+    now: datetime
+    order_updates: list[dict[str, Any]] = field(default_factory=list)
+    new_orders: list[dict[str, Any]] = field(default_factory=list)
+    order_lines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    order_ids: dict[str, int] = field(default_factory=dict)
+    project_deletes: list[int] = field(default_factory=list)
+    project_updates: list[dict[str, Any]] = field(default_factory=list)
+    new_projects: list[dict[str, Any]] = field(default_factory=list)
+    superseded: list[dict[str, Any]] = field(default_factory=list)
+    status_changes: list[dict[str, Any]] = field(default_factory=list)
+    new_items: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[audit_store.Entry] = field(default_factory=list)
 
 
 class SetupStore:
@@ -379,109 +461,12 @@ class SetupStore:
         query = select(OrderLineRow).where(OrderLineRow.order_id == order.id)
         return list(self.session.execute(query.order_by(OrderLineRow.position)).scalars())
 
-    def save_order(
-        self,
-        contract_id: str,
-        contract_version: int,
-        image: dict[str, Any],
-        findings: list[dict[str, Any]],
-        reason: str | None,
-    ) -> bool:
-        """Store the order (and setup's findings); False when it is stored already."""
-        row = self.order(contract_id)
-        now = self.clock()
-        after = {"contract_version": contract_version, "order": image, "findings": findings}
-        if row is not None:
-            before = {
-                "contract_version": row.contract_version,
-                "order": row.record,
-                "findings": row.findings,
-            }
-            if before == after:
-                return False
-            row.contract_version, row.record, row.findings = contract_version, image, findings
-            row.opportunity_id = image.get("opportunity_id")
-            row.currency = str(image.get("currency", row.currency))
-            row.updated_at = now
-            for line in self.order_lines(row):
-                self.session.delete(line)
-            self.session.flush()
-        else:
-            before = None
-            row = OrderRow(
-                contract_id=contract_id,
-                contract_version=contract_version,
-                opportunity_id=image.get("opportunity_id"),
-                currency=str(image.get("currency", "")),
-                record=image,
-                findings=findings,
-                created_at=now,
-                updated_at=now,
-            )
-            self.session.add(row)
-            self.session.flush()
-        lines = [
-            {
-                "order_id": row.id,
-                "position": position,
-                "line_id": str(line.get("order_line_id", position)),
-                "sku": line.get("sku"),
-                "record": line,
-            }
-            for position, line in enumerate(image.get("lines", []), start=1)
-        ]
-        if lines:
-            self.session.execute(insert(OrderLineRow), lines)
-        _audit(self.session, self.actor, self.clock, "order", contract_id,
-               "create" if before is None else "update", before, after, reason)  # fmt: skip
-        return True
-
     # -- projects ---------------------------------------------------------------
 
     def project(self, contract_id: str) -> ProjectRow | None:
         return self.session.execute(
             select(ProjectRow).where(ProjectRow.contract_id == contract_id)
         ).scalar_one_or_none()
-
-    def save_project(
-        self,
-        contract_id: str,
-        contract_version: int,
-        image: dict[str, Any] | None,
-        reason: str | None,
-    ) -> bool:
-        """Store the project (None: the contract has none); False when nothing changed."""
-        row = self.project(contract_id)
-        now = self.clock()
-        if image is None:
-            if row is None:
-                return False
-            removed = row.record
-            self.session.delete(row)
-            self.session.flush()
-            _audit(self.session, self.actor, self.clock, "project", contract_id, "delete",
-                   removed, None, reason)  # fmt: skip
-            return True
-        before: dict[str, Any] | None = None
-        if row is not None:
-            if row.record == image and row.contract_version == contract_version:
-                return False
-            before = row.record
-            row.record, row.contract_version, row.updated_at = image, contract_version, now
-        else:
-            self.session.add(
-                ProjectRow(
-                    contract_id=contract_id,
-                    contract_version=contract_version,
-                    record=image,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        self.session.flush()
-        _audit(self.session, self.actor, self.clock, "project", contract_id,
-               "create" if before is None else "update", before, image, reason)  # fmt: skip
-        return True
 
     # -- schedules ------------------------------------------------------------------
 
@@ -503,21 +488,192 @@ class SetupStore:
         latest = self.session.execute(query).scalar_one_or_none()
         return int(latest or 0)
 
-    def sync_schedule(
+    # -- saving setups -----------------------------------------------------------
+
+    def save_setups(self, setups: Sequence[ContractSetup]) -> list[SavedSetup]:
+        """Store each contract's order, project and schedule; write only what differs.
+
+        The stored state of the whole batch is read with one query per table,
+        compared in memory, and the differences are written with one statement
+        per kind of change, then the audit records, one per change (order,
+        project, schedule of each contract, in that order), chained in one go.
+        Nothing is written, not even an audit record, for a contract whose
+        setup is stored already.
+        """
+        if not setups:
+            return []
+        ids = sorted({setup.contract_id for setup in setups})
+        orders = self._stored_orders(ids)
+        projects = self._stored_projects(ids)
+        live = self._stored_live_items(ids)
+        versions = self._stored_versions(ids)
+        writes = _Writes(now=self.clock())
+        saved = []
+        for setup in setups:
+            contract_id = setup.contract_id
+            order_changed = self._compare_order(setup, orders.get(contract_id), writes)
+            project_changed = self._compare_project(setup, projects.get(contract_id), writes)
+            schedule = self._compare_schedule(
+                setup, live.get(contract_id, []), versions.get(contract_id, 0), writes
+            )
+            saved.append(SavedSetup(order_changed, project_changed, schedule))
+        self._write(writes)
+        return saved
+
+    def _stored_orders(self, ids: Sequence[str]) -> dict[str, _Stored]:
+        c = _ORDERS.c
+        query = select(c.id, c.contract_id, c.contract_version, c.currency, c.record, c.findings)
+        rows = self.session.execute(query.where(c.contract_id.in_(ids)))
+        return {row.contract_id: row for row in rows}
+
+    def _stored_projects(self, ids: Sequence[str]) -> dict[str, _Stored]:
+        c = _PROJECTS.c
+        query = select(c.id, c.contract_id, c.contract_version, c.record)
+        rows = self.session.execute(query.where(c.contract_id.in_(ids)))
+        return {row.contract_id: row for row in rows}
+
+    def _stored_live_items(self, ids: Sequence[str]) -> dict[str, list[_Stored]]:
+        c = _ITEMS.c
+        query = (
+            select(c.id, c.contract_id, *(c[name] for name in _IMAGE_COLUMNS))
+            .where(c.contract_id.in_(ids), c.superseded_by_version.is_(None))
+            .order_by(c.id)
+        )
+        live: dict[str, list[_Stored]] = {}
+        for row in self.session.execute(query):
+            live.setdefault(row.contract_id, []).append(row)
+        return live
+
+    def _stored_versions(self, ids: Sequence[str]) -> dict[str, int]:
+        c = _ITEMS.c
+        query = (
+            select(c.contract_id, func.max(c.version))
+            .where(c.contract_id.in_(ids))
+            .group_by(c.contract_id)
+        )
+        return {
+            contract_id: int(latest or 0) for contract_id, latest in self.session.execute(query)
+        }
+
+    def _entry(
         self,
+        entity_type: str,
         contract_id: str,
-        contract_version: int,
-        items: Sequence[ScheduleItem],
-        reason: str,
+        action: str,
+        before: Any,
+        after: Any,
+        reason: str | None,
+    ) -> audit_store.Entry:
+        return audit_store.Entry(
+            self.actor, entity_type, contract_id, action, before, after, reason
+        )
+
+    def _compare_order(self, setup: ContractSetup, row: _Stored | None, writes: _Writes) -> bool:
+        """Plan the order's write (and its lines'); False when it is stored already."""
+        image, contract_id = setup.order, setup.contract_id
+        after = {
+            "contract_version": setup.contract_version,
+            "order": image,
+            "findings": setup.findings,
+        }
+        if row is not None:
+            before: dict[str, Any] | None = {
+                "contract_version": row.contract_version,
+                "order": row.record,
+                "findings": row.findings,
+            }
+            if before == after:
+                return False
+            writes.order_updates.append(
+                {
+                    "row_id": row.id,
+                    "contract_version": setup.contract_version,
+                    "record": image,
+                    "findings": setup.findings,
+                    "opportunity_id": image.get("opportunity_id"),
+                    "currency": str(image.get("currency", row.currency)),
+                    "updated_at": writes.now,
+                }
+            )
+            writes.order_ids[contract_id] = row.id
+        else:
+            before = None
+            writes.new_orders.append(
+                {
+                    "contract_id": contract_id,
+                    "contract_version": setup.contract_version,
+                    "opportunity_id": image.get("opportunity_id"),
+                    "currency": str(image.get("currency", "")),
+                    "record": image,
+                    "findings": setup.findings,
+                    "created_at": writes.now,
+                    "updated_at": writes.now,
+                }
+            )
+        writes.order_lines[contract_id] = [
+            {
+                "position": position,
+                "line_id": str(line.get("order_line_id", position)),
+                "sku": line.get("sku"),
+                "record": line,
+            }
+            for position, line in enumerate(image.get("lines", []), start=1)
+        ]
+        action = "create" if before is None else "update"
+        writes.audit.append(self._entry("order", contract_id, action, before, after, setup.reason))
+        return True
+
+    def _compare_project(self, setup: ContractSetup, row: _Stored | None, writes: _Writes) -> bool:
+        """Plan the project's write (None: the contract has none); False when nothing changed."""
+        image, contract_id = setup.project, setup.contract_id
+        if image is None:
+            if row is None:
+                return False
+            writes.project_deletes.append(row.id)
+            writes.audit.append(
+                self._entry("project", contract_id, "delete", row.record, None, setup.reason)
+            )
+            return True
+        before: dict[str, Any] | None = None
+        if row is not None:
+            if row.record == image and row.contract_version == setup.contract_version:
+                return False
+            before = row.record
+            writes.project_updates.append(
+                {
+                    "row_id": row.id,
+                    "record": image,
+                    "contract_version": setup.contract_version,
+                    "updated_at": writes.now,
+                }
+            )
+        else:
+            writes.new_projects.append(
+                {
+                    "contract_id": contract_id,
+                    "contract_version": setup.contract_version,
+                    "record": image,
+                    "created_at": writes.now,
+                    "updated_at": writes.now,
+                }
+            )
+        action = "create" if before is None else "update"
+        writes.audit.append(
+            self._entry("project", contract_id, action, before, image, setup.reason)
+        )
+        return True
+
+    def _compare_schedule(
+        self, setup: ContractSetup, live_rows: Sequence[_Stored], current: int, writes: _Writes
     ) -> ScheduleOutcome:
-        """Make the live items of ``contract_id`` be ``items`` (see the module docstring)."""
-        live = {row.item_key: row for row in self.live_items(contract_id)}
-        current = self.schedule_version(contract_id)
+        """Plan making the live items be ``setup.items`` (see the module docstring)."""
+        contract_id, reason = setup.contract_id, setup.reason
+        live = {row.item_key: row for row in live_rows}
         outcome = ScheduleOutcome(version=current)
-        wanted = {item.item_key: item_image(item) for item in items}
+        wanted = {item.item_key: item_image(item) for item in setup.items}
         to_add: list[dict[str, Any]] = []
-        to_supersede: list[ScheduleItemRow] = []
-        status_only: list[tuple[ScheduleItemRow, dict[str, Any]]] = []
+        to_supersede: list[_Stored] = []
+        status_only: list[tuple[_Stored, dict[str, Any]]] = []
         for key, image in wanted.items():
             row = live.get(key)
             if row is None:
@@ -534,56 +690,90 @@ class SetupStore:
         to_supersede += [row for key, row in live.items() if key not in wanted]
         if not (to_add or to_supersede or status_only):
             return outcome
-        now = self.clock()
+        now = writes.now
         version = current + 1 if (to_add or to_supersede) else current
         outcome.version = version
         for row in to_supersede:
-            row.superseded_by_version, row.superseded_reason = version, reason
-            row.updated_at = now
-            outcome.superseded.append(row.item_key)
-        # Superseded rows leave the live unique index before their successors enter it.
-        self.session.flush()
-        for row, image in status_only:
-            _apply_image(row, image, _STATUS_FIELDS)
-            row.updated_at = now
-            outcome.status_changed.append(row.item_key)
-        if to_add:
-            self.session.execute(
-                insert(ScheduleItemRow),
-                [
-                    {
-                        **_columns(image),
-                        "contract_id": contract_id,
-                        "contract_version": contract_version,
-                        "version": version,
-                        "reason": reason,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for image in to_add
-                ],
+            writes.superseded.append(
+                {
+                    "row_id": row.id,
+                    "superseded_by_version": version,
+                    "superseded_reason": reason,
+                    "updated_at": now,
+                }
             )
-            outcome.added += [image["item_key"] for image in to_add]
-        self.session.flush()
-        _audit(
-            self.session,
-            self.actor,
-            self.clock,
-            "schedule",
-            contract_id,
-            "create" if current == 0 else "update",
-            {"version": current, "live_items": len(live)},
+            outcome.superseded.append(row.item_key)
+        for row, image in status_only:
+            status = _columns({key: image[key] for key in _STATUS_FIELDS})
+            writes.status_changes.append({"row_id": row.id, **status, "updated_at": now})
+            outcome.status_changed.append(row.item_key)
+        writes.new_items += [
             {
+                **_columns(image),
+                "contract_id": contract_id,
+                "contract_version": setup.contract_version,
                 "version": version,
-                "contract_version": contract_version,
-                "live_items": len(wanted),
-                "added": outcome.added,
-                "superseded": outcome.superseded,
-                "status_changed": outcome.status_changed,
-            },
-            reason,
+                "reason": reason,
+                "superseded_by_version": None,
+                "superseded_reason": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for image in to_add
+        ]
+        outcome.added += [image["item_key"] for image in to_add]
+        writes.audit.append(
+            self._entry(
+                "schedule",
+                contract_id,
+                "create" if current == 0 else "update",
+                {"version": current, "live_items": len(live)},
+                {
+                    "version": version,
+                    "contract_version": setup.contract_version,
+                    "live_items": len(wanted),
+                    "added": outcome.added,
+                    "superseded": outcome.superseded,
+                    "status_changed": outcome.status_changed,
+                },
+                reason,
+            )
         )
         return outcome
+
+    def _write(self, writes: _Writes) -> None:
+        """Make the planned writes, one statement per kind, then the audit records."""
+        execute = self.session.execute
+        if writes.order_updates:
+            execute(_ORDERS.update().where(_ORDERS.c.id == _ROW_ID), writes.order_updates)
+            changed = [update["row_id"] for update in writes.order_updates]
+            execute(_ORDER_LINES.delete().where(_ORDER_LINES.c.order_id.in_(changed)))
+        if writes.new_orders:
+            inserted = execute(
+                insert(_ORDERS).returning(_ORDERS.c.id, _ORDERS.c.contract_id), writes.new_orders
+            )
+            writes.order_ids.update({contract_id: id_ for id_, contract_id in inserted})
+        lines = [
+            {"order_id": writes.order_ids[contract_id], **line}
+            for contract_id, order_lines in writes.order_lines.items()
+            for line in order_lines
+        ]
+        if lines:
+            execute(insert(_ORDER_LINES), lines)
+        if writes.project_deletes:
+            execute(_PROJECTS.delete().where(_PROJECTS.c.id.in_(writes.project_deletes)))
+        if writes.project_updates:
+            execute(_PROJECTS.update().where(_PROJECTS.c.id == _ROW_ID), writes.project_updates)
+        if writes.new_projects:
+            execute(insert(_PROJECTS), writes.new_projects)
+        # Superseded rows leave the live unique index before their successors enter it.
+        if writes.superseded:
+            execute(_ITEMS.update().where(_ITEMS.c.id == _ROW_ID), writes.superseded)
+        if writes.status_changes:
+            execute(_ITEMS.update().where(_ITEMS.c.id == _ROW_ID), writes.status_changes)
+        if writes.new_items:
+            execute(insert(_ITEMS), writes.new_items)
+        audit_store.append_many(self.session, writes.audit, clock=self.clock)
 
     # -- amendments ------------------------------------------------------------------
 
