@@ -618,7 +618,8 @@ def _store(
     try:
         with database.transaction() as session:
             store = BillingStore(session, actor)
-            described = [row for _, drafts in batch for row in save(store, drafts)]
+            with store.audit_together():
+                described = [row for _, drafts in batch for row in save(store, drafts)]
     except (IntegrityError, Conflict):
         if len(batch) == 1:
             run.conflicts.append(f"{part.entity.code}/{batch[0][0]}")

@@ -12,21 +12,22 @@ rolls back whole.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from billops.adapters.storage.audit_store import Clock, append, utc_now
+from billops.adapters.storage.audit_store import Clock, Entry, append, append_many, utc_now
 from billops.adapters.storage.setup_store import plain
 from billops.adapters.storage.tables_billing import (
     InvoiceHoldRow,
@@ -145,6 +146,7 @@ class BillingStore:
         self.session = session
         self.actor = actor
         self.clock = clock
+        self._pending: list[Entry] | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -381,39 +383,44 @@ class BillingStore:
         self.session.add(row)
         self.session.flush()
         sign = Decimal(1) if invoice.kind is DocumentKind.INVOICE else Decimal(-1)
+        # Lines and holds as plain multi-row inserts: a run stores thousands of
+        # invoices, and the ORM's unit of work per row is most of the cost.
         if bills_items if bills_items is not None else invoice.kind is DocumentKind.INVOICE:
             again = rebills or {}
-            self.session.add_all(
-                InvoiceLineRow(
-                    invoice_id=row.id,
-                    line_no=line.line_no,
-                    contract_id=line.source.contract_id,
-                    item_key=item_key(
+            billed = [
+                {
+                    "invoice_id": row.id,
+                    "line_no": line.line_no,
+                    "contract_id": line.source.contract_id,
+                    "item_key": item_key(
                         line.source.item_key,
                         BILLED,
                         again[key].generation if key in again else 0,
                     ),
-                    billing_model=line.source.billing_model.value,
-                    purchase_order=invoice.purchase_order,
-                    net_amount=_money_text(line.net_amount * sign),
-                )
+                    "billing_model": line.source.billing_model.value,
+                    "purchase_order": invoice.purchase_order,
+                    "net_amount": _money_text(line.net_amount * sign),
+                }
                 for line in invoice.lines
                 if line.source is not None
                 for key in [(line.source.contract_id, line.source.item_key)]
-            )
+            ]
+            if billed:
+                self.session.execute(insert(InvoiceLineRow), billed)
         failed = {f.rule_id: f for f in findings if f.rule_id in invoice.holds}
-        self.session.add_all(
-            InvoiceHoldRow(
-                invoice_id=row.id,
-                check_id=check_id,
-                message=failed[check_id].message if check_id in failed else check_id,
-                route=failed[check_id].route if check_id in failed else "billing",
-                status="open",
-                created_at=now,
-            )
+        holds = [
+            {
+                "invoice_id": row.id,
+                "check_id": check_id,
+                "message": failed[check_id].message if check_id in failed else check_id,
+                "route": failed[check_id].route if check_id in failed else "billing",
+                "status": "open",
+                "created_at": now,
+            }
             for check_id in invoice.holds
-        )
-        self.session.flush()
+        ]
+        if holds:
+            self.session.execute(insert(InvoiceHoldRow), holds)
         self._audit(row, "draft" if credits is None else "credit", None, self.summary(row), reason)
         return row
 
@@ -538,11 +545,29 @@ class BillingStore:
             "holds": list(row.holds),
         }
 
+    @contextlib.contextmanager
+    def audit_together(self) -> Iterator[None]:
+        """Collect the audit records of the changes made inside, and append them at the end.
+
+        One chained append for a batch of drafts instead of one per draft
+        (each takes the audit head under a lock); the records are the same,
+        in the same order, in the same transaction.
+        """
+        outer = self._pending is not None
+        if not outer:
+            self._pending = []
+        try:
+            yield
+            if not outer and self._pending:
+                append_many(self.session, self._pending, clock=self.clock)
+        finally:
+            if not outer:
+                self._pending = None
+
     def _audit(
         self, row: InvoiceRow, action: str, before: Any, after: Any, reason: str | None
     ) -> None:
-        append(
-            self.session,
+        entry = Entry(
             actor=self.actor,
             entity_type=row.kind,
             entity_id=row.number or f"#{row.id}",
@@ -550,5 +575,8 @@ class BillingStore:
             before=before,
             after=after,
             reason=reason,
-            clock=self.clock,
         )
+        if self._pending is not None:
+            self._pending.append(entry)
+        else:
+            append_many(self.session, [entry], clock=self.clock)
