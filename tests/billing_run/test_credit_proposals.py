@@ -128,3 +128,31 @@ def test_no_invoice_to_correct_leaves_the_credit_as_a_proposal(
     assert run.drafts == []
     assert [p["total"] for p in run.credit_proposals] == ["-112.50 EUR"]
     assert "no issued invoice" in run.credit_proposals[0]["reason"]
+
+
+def test_an_amendment_processed_late_credits_the_month_billops_already_invoiced(
+    db: Database, tmp_path: Path
+) -> None:
+    """The invoice ledger, not the signature date, says what was billed.
+
+    billops invoiced January to July on 2026-07-01 (10 seats, 450.00 a month).
+    The amendment signed on 2026-06-10 (5 seats from 2026-06-16) reaches
+    setup only on 2026-07-05. July was invoiced at 10 seats after the
+    signature: it is credited 450.00 and charged again at 5 seats (225.00),
+    as are the days 16-30 June (credit 225.00, charge 112.50). Net credit
+    337.50 + 19 % VAT 64.13 = 401.63, drafted as a credit note. (Taking the
+    items due before the signature as the billed ones would have rebuilt
+    July at 5 seats and billed it again, 225.00 on top of the 450.00.)
+    """
+    company(db)
+    bill_run(db, as_of=date(2026, 7, 1), actor="ana")
+    approve(db, [], actor="bob")
+    assert issue(db, [], actor="bob") == ["NWDE-2026-000001"]
+    late = date(2026, 7, 5)
+    amend_contract(db, "OF-B-1", _amendment(tmp_path), actor="ana", as_of=late)
+    (draft,) = bill_preview(db, as_of=late).drafts
+    assert (draft["kind"], draft["net_total"], draft["gross_total"]) == (
+        "credit_note",
+        "337.50",
+        "401.63",
+    )

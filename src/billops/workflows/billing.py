@@ -78,7 +78,12 @@ from billops.domain.parties import LegalEntity
 from billops.domain.schedules import ScheduleItem
 from billops.domain.tax import TaxRules
 from billops.errors import Conflict, InvalidInput
-from billops.workflows.setup import approved_version, compute_setup, stored_catalogue
+from billops.workflows.setup import (
+    approved_version,
+    billed_by_contract,
+    compute_setup,
+    stored_catalogue,
+)
 
 __all__ = [
     "BillRun",
@@ -232,6 +237,7 @@ def _schedules(
             continue
         versions[contract_id] = (terms, version)
     applied = _applied_amendments(session, sorted(versions))
+    ledger = billed_by_contract(session, sorted(versions))
     # Each contract is given only its own events (and its amendments'): filtering
     # the chunk's events once per contract would cost contracts x events.
     wanted = {*versions, *(a.contract_id for terms in applied.values() for a in terms)}
@@ -252,6 +258,7 @@ def _schedules(
             events=own[0] if len(own) == 1 else Events.of(e for found in own for e in found.all()),
             amendments=amendments,
             as_of=as_of,
+            billed=ledger.get(contract_id),
         )
         terms_by_id[contract_id] = computed.terms
         items.extend(computed.schedule.items)

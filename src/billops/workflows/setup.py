@@ -50,6 +50,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from billops.adapters.files import load_contract
+from billops.adapters.storage.billing_store import BillingStore
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Contracts, StoredVersion
 from billops.adapters.storage.setup_store import (
@@ -261,15 +262,32 @@ def preview_schedule(
     return build_schedule(terms, events, as_of=as_of, version=version)
 
 
-def _billed_keys(schedule: Schedule, signed: date) -> frozenset[str]:
-    """What a billing run would have invoiced before ``signed`` (until issue 6's ledger)."""
-    return frozenset(
+@dataclass(frozen=True)
+class Billed:
+    """What the invoice ledger says of one contract: the item keys billed, since when."""
+
+    keys: frozenset[str]
+    since: date  # the issue date of billops' first invoice for the contract
+
+
+def _billed_keys(schedule: Schedule, signed: date, billed: Billed | None) -> frozenset[str]:
+    """The items an amendment must treat as invoiced already.
+
+    From the invoice ledger when billops has billed the contract: the items
+    on its invoices (less those credited for re-billing), and the items due
+    before its first invoice, which the system before billops billed. A
+    contract billops has not billed yet: the items due before the amendment
+    was signed (what a billing run would have invoiced by then).
+    """
+    due_before = signed if billed is None else billed.since
+    history = frozenset(
         item.item_key
         for item in schedule.items
         if item.bill_date is not None
-        and item.bill_date < signed
+        and item.bill_date < due_before
         and item.status is ItemStatus.BILLABLE
     )
+    return history if billed is None else history | billed.keys
 
 
 @dataclass(frozen=True)
@@ -293,8 +311,13 @@ def compute_setup(
     amendments: Sequence[ContractTerms] = (),
     as_of: date,
     opportunity_id: str | None = None,
+    billed: Billed | None = None,
 ) -> ComputedSetup:
-    """Order, project and schedule of one approved contract version (pure)."""
+    """Order, project and schedule of one approved contract version (pure).
+
+    ``billed`` is the invoice ledger's word on the contract (``billed_by_contract``);
+    amendments credit and rebuild from it (see ``_billed_keys``).
+    """
     schedule = preview_schedule(terms, events, as_of=as_of, version=version)
     current = terms
     for amendment in amendments:
@@ -305,7 +328,7 @@ def compute_setup(
             schedule,
             current,
             effective=effective,
-            billed_keys=_billed_keys(schedule, signed),
+            billed_keys=_billed_keys(schedule, signed, billed),
             events=events,
             as_of=as_of,
             anchor=terms.start_date,
@@ -444,6 +467,21 @@ def _applied_amendments(
     return found
 
 
+def billed_by_contract(session: Session, contract_ids: Sequence[str]) -> dict[str, Billed]:
+    """The invoice ledger of each contract billops has billed (two queries for all)."""
+    store = BillingStore(session, "reader")
+    firsts = store.first_billed(contract_ids)
+    if not firsts:
+        return {}
+    keys: dict[str, set[str]] = {}
+    for contract_id, key in store.billed_keys(list(firsts)):
+        keys.setdefault(contract_id, set()).add(key)
+    return {
+        contract_id: Billed(frozenset(keys.get(contract_id, ())), since)
+        for contract_id, since in firsts.items()
+    }
+
+
 def _opportunity_ids(session: Session, contract_ids: Sequence[str]) -> dict[str, str]:
     """The CRM opportunity behind each contract (the first by id when several name it)."""
     opportunities = OpportunityRow
@@ -469,6 +507,7 @@ def _compute_all(
     amendments = _applied_amendments(session, contract_ids)
     opportunities = _opportunity_ids(session, contract_ids)
     events = EventStore(session, "reader").by_contract(contract_ids)
+    ledger = billed_by_contract(session, contract_ids)
     computed: list[ComputedSetup] = []
     for contract_id in contract_ids:
         try:
@@ -493,6 +532,7 @@ def _compute_all(
                     amendments=amendments.get(contract_id, ()),
                     as_of=as_of,
                     opportunity_id=opportunities.get(contract_id),
+                    billed=ledger.get(contract_id),
                 )
             )
         except BillopsError as exc:

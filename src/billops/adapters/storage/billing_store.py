@@ -228,6 +228,19 @@ class BillingStore:
         )
         return list(self.session.execute(query).scalars())
 
+    def first_billed(self, contract_ids: Iterable[str]) -> dict[str, date]:
+        """The issue date of the first invoice document that billed each contract."""
+        rows = self.session.execute(
+            select(InvoiceLineRow.contract_id, func.min(InvoiceRow.issue_date))
+            .join(InvoiceRow, InvoiceRow.id == InvoiceLineRow.invoice_id)
+            .where(
+                InvoiceLineRow.contract_id.in_(list(contract_ids)),
+                InvoiceRow.kind == DocumentKind.INVOICE.value,
+            )
+            .group_by(InvoiceLineRow.contract_id)
+        )
+        return {str(contract_id): day for contract_id, day in rows}
+
     def stored_key(self, invoice_id: int, line_no: int) -> tuple[str, str] | None:
         """The (contract id, stored item key) an invoice line billed, if it billed one."""
         found = self.session.execute(
