@@ -162,9 +162,37 @@ def _run(work: Path, customers: int, database_url: str | None) -> Run:
             Result("audit verify (hash chain)", report.checked, "records", verify_seconds, raw_rows)
         )
         measured = setup_results(database, data)
+        later = billing_and_revenue_results(database)
     finally:
         database.dispose()
-    return Run(results + measured.results, measured.notes)
+    return Run(results + measured.results + later.results, measured.notes + later.notes)
+
+
+def billing_and_revenue_results(database: Any) -> Run:
+    """November's billing run over the set-up company, then November's revenue run.
+
+    (``bench_billing`` and ``bench_revenue`` measure each beside its raw I/O;
+    every set-up contract is booked in bulk first, as approvals are above.)
+    """
+    from datetime import date
+
+    from billops.bench_billing import billing_results
+    from billops.bench_revenue import book_all_set_up, revenue_results
+
+    billing = billing_results(database, date(2026, 11, 30))
+    booked = book_all_set_up(database)
+    start_rss = _reset_peak_rss()
+    revenue = revenue_results(database, "2026-11")
+    peak = _peak_rss()
+    return Run(
+        billing.results + revenue,
+        [
+            *billing.notes,
+            f"revenue: {booked} set-up contracts booked in bulk before the run (not measured); "
+            f"memory of the revenue run itself: resident {start_rss:.0f} MiB when it started, "
+            f"peak {peak:.0f} MiB while it ran",
+        ],
+    )
 
 
 IMPORT_CHUNK = 1000
