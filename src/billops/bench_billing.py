@@ -44,22 +44,20 @@ def billing_results(database: Any, as_of: date) -> Run:
     invoices_before = _max_id(database, InvoiceRow)
     start_rss = _reset_peak_rss()
     start = time.perf_counter()
-    run = bill_run(database, as_of=as_of, actor="bench")
+    run = bill_run(database, as_of=as_of, actor="bench", keep_drafts=False)
     seconds = time.perf_counter() - start
     peak = _peak_rss()
-    customers = len({d["customer"] for d in run.drafts})
-    transactions = max(1, -(-customers // STORE_CUSTOMERS))
+    transactions = max(1, -(-run.customers // STORE_CUSTOMERS))
     raw_read = _raw_read(database)
     payloads = _written(database, invoices_before, audit_before)
     raw_write = _raw_write(database, payloads, transactions)
-    held = sum(1 for d in run.drafts if d["status"] == "held")
-    lines = sum(int(d["lines"]) for d in run.drafts)
+    held, lines = run.held_drafts, run.lines
     return Run(
         [
             Result(
                 f"billing run: drafted and checked ({lines} lines, {held} held, "
                 f"{len(payloads)} rows written)",
-                len(run.drafts),
+                run.drafted,
                 "invoices",
                 seconds,
                 raw_read + raw_write,

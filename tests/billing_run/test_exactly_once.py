@@ -223,3 +223,14 @@ def test_chunks_of_customers_draft_what_one_chunk_drafts(db: Database) -> None:
 
     assert shape(run.drafts) == shape(whole.drafts)
     assert len(run.drafts) == 5
+
+
+def test_a_run_that_keeps_no_drafts_still_counts_them(db: Database) -> None:
+    """For big runs: the counts of a run that keeps every draft, without keeping them."""
+    from billops.workflows.billing import bill_run
+
+    many_customers(db, 4)
+    run = bill_run(db, as_of=date(2026, 3, 1), actor="r", keep_drafts=False, chunk_customers=3)
+    assert run.drafts == []
+    assert (run.drafted, run.customers, run.lines, run.held_drafts) == (4, 4, 12, 0)
+    assert run.as_dict()["drafted"] == 4

@@ -137,19 +137,31 @@ class BillRun:
     credit_proposals: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     conflicts: list[str] = field(default_factory=list)  # customers another run drafted first
+    keep_drafts: bool = True  # False: counts only, so a run's memory stays flat at any size
+    drafted: int = 0
+    held_drafts: int = 0
+    lines: int = 0
+    customers: int = 0
+    held: Counter[str] = field(default_factory=Counter)  # failed check id -> drafts held
 
-    @property
-    def held(self) -> Counter[str]:
-        return Counter(
-            check for draft in self.drafts if draft["status"] == "held" for check in draft["holds"]
-        )
+    def add(self, described: list[dict[str, Any]]) -> None:
+        """Count drafts (of distinct customers from the other calls), keeping them if asked."""
+        self.drafted += len(described)
+        self.customers += len({d["customer"] for d in described})
+        for draft in described:
+            self.lines += int(draft["lines"])
+            if draft["status"] == "held":
+                self.held_drafts += 1
+                self.held.update(draft["holds"])
+        if self.keep_drafts:
+            self.drafts.extend(described)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "stored": self.stored,
-            "drafted": len(self.drafts),
-            "held": sum(1 for d in self.drafts if d["status"] == "held"),
+            "drafted": self.drafted,
+            "held": self.held_drafts,
             "held_by_check": dict(sorted(self.held.items())),
             "skipped_items": self.skipped,
             "conflicts": self.conflicts,
@@ -558,7 +570,7 @@ def bill_preview(
     run = BillRun(as_of=as_of, stored=False)
     for computed, problems in _computed_chunks(database, as_of, entity, customer, chunk_customers):
         _collect(run, computed, problems)
-        run.drafts += [_describe(d) for part in computed for d in part.result.drafts]
+        run.add([_describe(d) for part in computed for d in part.result.drafts])
     return run
 
 
@@ -571,6 +583,7 @@ def bill_run(
     customer: str | None = None,
     chunk_customers: int = CHUNK_CUSTOMERS,
     store_customers: int = STORE_CUSTOMERS,
+    keep_drafts: bool = True,
 ) -> BillRun:
     """Draft, check and store what is due and not billed yet (see the module docstring).
 
@@ -581,7 +594,7 @@ def bill_run(
     only the customers the other run drafted first are left out
     (``conflicts``).
     """
-    run = BillRun(as_of=as_of, stored=True)
+    run = BillRun(as_of=as_of, stored=True, keep_drafts=keep_drafts)
     reason = f"billing run as of {as_of}"
     for computed, problems in _computed_chunks(database, as_of, entity, customer, chunk_customers):
         _collect(run, computed, problems)
@@ -634,7 +647,7 @@ def _store(
         for single in batch:
             _store(database, run, part, [single], actor, reason)
         return
-    run.drafts += described
+    run.add(described)
 
 
 # --------------------------------------------------------------------------
