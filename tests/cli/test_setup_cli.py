@@ -235,3 +235,16 @@ def test_preview_of_a_signed_document_goes_through_extraction(cli) -> None:  # t
         "novel-excerpt-lighthouse.txt",
         "could not assemble contract terms",
     )
+
+
+def test_setup_all_approved_prints_the_first_outcomes_and_counts_them_all(  # type: ignore[no-untyped-def]
+    cli, db: Database, monkeypatch
+) -> None:
+    from billops.interfaces.cli import setup as setup_cli
+
+    company(db)
+    monkeypatch.setattr(setup_cli, "SHOWN", 1)
+    result = cli("setup", "--all-approved", *AS_OF)
+    assert "OF-S-1" in result.stdout and "SOW-2025-007:" not in result.stdout
+    assert "... and 1 more (see `billops order show ID`)" in result.stdout
+    assert "2 approved contracts: 2 changed, 0 unchanged" in result.stdout

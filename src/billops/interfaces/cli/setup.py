@@ -32,9 +32,9 @@ from billops.workflows.setup import (
     SetupOutcome,
     amend_contract,
     find_setup,
+    iter_setup_all_approved,
     pending_amendments,
     preview_schedule,
-    setup_all_approved,
     setup_contract,
 )
 
@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 TERMS_SUFFIXES = (".json", ".yaml", ".yml")
+SHOWN = 1000  # outcomes of `setup --all-approved` printed one by one
 
 schedule_app = typer.Typer(
     help="Billing schedules: preview a contract's, show a stored one, refresh statuses.",
@@ -120,11 +121,19 @@ def setup_command(
                 app_state.database(), contract_id, actor=app_state.settings.actor, as_of=day
             )
         ]
+        total, changed = len(outcomes), sum(1 for o in outcomes if o.changed)
     else:
+        # Streamed: only the first SHOWN outcomes are kept for printing (the counts cover
+        # all), so memory does not grow with the number of contracts; --json keeps all.
+        outcomes, total, changed = [], 0, 0
         with TerminalProgress() as progress:
-            outcomes = setup_all_approved(
+            for outcome in iter_setup_all_approved(
                 app_state.database(), actor=app_state.settings.actor, as_of=day, progress=progress
-            )
+            ):
+                total += 1
+                changed += 1 if outcome.changed else 0
+                if as_json or len(outcomes) < SHOWN:
+                    outcomes.append(outcome)
     if as_json:
         emit_json([o.as_dict() for o in outcomes])
         return
@@ -133,9 +142,9 @@ def setup_command(
         for finding in outcome.findings:
             say(f"   {finding['severity']} {finding['rule_id']}: {finding['message']}")
     if all_approved:
-        changed = sum(1 for o in outcomes if o.changed)
-        unchanged = len(outcomes) - changed
-        say(f"{len(outcomes)} approved contracts: {changed} changed, {unchanged} unchanged")
+        if total > len(outcomes):
+            say(f"... and {total - len(outcomes)} more (see `billops order show ID`)")
+        say(f"{total} approved contracts: {changed} changed, {total - changed} unchanged")
         pending = pending_amendments(state(ctx).database())
         if pending:
             say(
