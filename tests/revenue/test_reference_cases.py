@@ -300,3 +300,14 @@ def test_example_8_modification_of_a_building_is_a_cumulative_catch_up() -> None
     assert "IFRS 15.21(b)" in outcome.criterion
     assert str(outcome.adjustment) == "91200.00 USD"
     assert str(outcome.reallocated[0].amount) == "1350000.00 USD"
+
+
+def test_a_modification_dated_before_the_contract_starts_is_a_clear_error() -> None:
+    """Bad input (issue 7): a change to a contract not yet in force names the dates."""
+    change = ContractModification(
+        "AMD-EARLY",
+        date(2025, 12, 1),
+        added=(AddedPromise("30 products", usd("2850.00"), usd("2850.00")),),
+    )
+    with pytest.raises(InvalidInput, match="takes effect on 2025-12-01, before the contract"):
+        assess_modification(date(2026, 1, 1), [_sixty_of_120_products()], change)
