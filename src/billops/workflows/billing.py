@@ -445,29 +445,54 @@ def _credit_notes_for(billing: BillingStore, result: DraftResult, as_of: date) -
                 )
             )
             continue
-        original = _invoice(corrected)
-        note = Invoice(
-            kind=DocumentKind.CREDIT_NOTE,
-            entity_code=original.entity_code,
-            customer_code=original.customer_code,
-            currency=original.currency,
-            issue_date=as_of,
-            due_date=as_of,
-            seller=original.seller,
-            buyer=original.buyer,
-            lines=lines,
+        note = credit_note_for(
+            corrected,
+            lines,
+            day=as_of,
             status=InvoiceStatus.DRAFT,
-            purchase_order=original.purchase_order,
-            contract_ids=proposal.contract_ids,
-            payment=original.payment,
-            preceding=PrecedingInvoice(
-                number=corrected.number or f"#{corrected.id}", issue_date=corrected.issue_date
-            ),
-            rounding=original.rounding,
             reason="credit for the items due: " + proposal.reason,
+            contract_ids=proposal.contract_ids,
         )
         drafts.append(DraftedInvoice(proposal.key, note))
     return dataclasses.replace(result, drafts=tuple(drafts), credit_proposals=tuple(left))
+
+
+def credit_note_for(
+    corrected: InvoiceRow,
+    lines: tuple[InvoiceLine, ...],
+    *,
+    day: date,
+    status: InvoiceStatus,
+    reason: str,
+    contract_ids: tuple[str, ...] | None = None,
+) -> Invoice:
+    """A credit note of ``lines`` that corrects the issued invoice ``corrected`` (BT-25).
+
+    Its parties, PO, payment instructions and rounding are the invoice's;
+    it is dated (and due) ``day``.
+    """
+    original = _invoice(corrected)
+    return Invoice(
+        kind=DocumentKind.CREDIT_NOTE,
+        entity_code=original.entity_code,
+        customer_code=original.customer_code,
+        currency=original.currency,
+        issue_date=day,
+        due_date=day,
+        seller=original.seller,
+        buyer=original.buyer,
+        lines=lines,
+        status=status,
+        purchase_order=original.purchase_order,
+        contract_ids=original.contract_ids if contract_ids is None else contract_ids,
+        payment_terms=None,
+        payment=original.payment,
+        preceding=PrecedingInvoice(
+            number=corrected.number or f"#{corrected.id}", issue_date=corrected.issue_date
+        ),
+        rounding=original.rounding,
+        reason=reason,
+    )
 
 
 def _invoice_to_correct(
@@ -888,24 +913,8 @@ def credit(
         original = _invoice(row)
         credit_lines = _credit_lines(original, amount, lines)
         day = on or datetime.now(UTC).date()
-        note = Invoice(
-            kind=DocumentKind.CREDIT_NOTE,
-            entity_code=original.entity_code,
-            customer_code=original.customer_code,
-            currency=original.currency,
-            issue_date=day,
-            due_date=day,
-            seller=original.seller,
-            buyer=original.buyer,
-            lines=credit_lines,
-            status=InvoiceStatus.APPROVED,
-            purchase_order=original.purchase_order,
-            contract_ids=original.contract_ids,
-            payment_terms=None,
-            payment=original.payment,
-            preceding=PrecedingInvoice(number=row.number or number, issue_date=row.issue_date),
-            rounding=original.rounding,
-            reason=reason,
+        note = credit_note_for(
+            row, credit_lines, day=day, status=InvoiceStatus.APPROVED, reason=reason
         )
         remaining = remaining_creditable(store, row)
         if note.gross_total.amount > remaining.amount:
