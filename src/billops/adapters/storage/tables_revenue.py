@@ -51,6 +51,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -164,7 +165,12 @@ class RevenuePostingRow(Base):
 
 class RevenueJournalEntryRow(Base):
     __tablename__ = "revenue_journal_entries"
-    __table_args__ = (CheckConstraint("debit_total = credit_total", name="balanced"),)
+    __table_args__ = (
+        CheckConstraint("debit_total = credit_total", name="balanced"),
+        # A run replaces one contract's entries of the month: without this index
+        # SQLite reads the month's entries of every contract for each (0009).
+        Index("ix_revenue_journal_entries_contract_period", "contract_id", "period"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_key: Mapped[str] = mapped_column(String(120), unique=True)
