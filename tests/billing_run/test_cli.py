@@ -109,3 +109,14 @@ def test_export_a_month_for_the_erp_one_row_per_line(
     assert not list(tmp_path.glob(".*partial"))
     bad = cli("invoice", "export", "--period", "2026-03", "--format", "pdf")
     assert bad.exit_code == 2 and "the export format is csv or xlsx" in bad.stderr
+
+
+def test_a_summary_run_prints_counts_and_no_invoice_rows(
+    db: Database, cli: Callable[..., Any]
+) -> None:
+    company(db)
+    run = cli("bill", "run", "--as-of", "2026-03-01", "--summary")
+    assert run.exit_code == 0, run.stderr
+    assert "drafted 1 invoices, 0 held" in run.stdout
+    assert "#1" not in run.stdout  # the draft is stored, not listed
+    assert [d["id"] for d in json.loads(cli("invoice", "list", "--json").stdout)] == [1]

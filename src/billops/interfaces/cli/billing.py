@@ -86,6 +86,11 @@ def run_command(
         max=10_000,
         help="Customers stored per transaction (a killed run loses at most these).",
     ),
+    summary: bool = typer.Option(
+        False,
+        "--summary",
+        help="Counts only, no line per invoice (memory stays flat for a big company).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Draft and check every invoice due on the date and not billed yet; store the drafts."""
@@ -97,6 +102,7 @@ def run_command(
         entity=entity,
         customer=customer,
         store_customers=commit_every,
+        keep_drafts=not summary,
     )
     if as_json:
         emit_json(run.as_dict())
