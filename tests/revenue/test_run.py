@@ -143,6 +143,7 @@ def test_a_late_go_live_is_caught_up_in_the_open_month_never_rewriting_a_posted_
     assert february.catch_ups == [
         {"contract": "OF-B-2", "obligation": "L2", "amount": "2500.00", "currency": "EUR"}
     ]
+    assert february.catch_up_postings == 1
     posted = _posted(db, "OF-B-2")
     assert {k: v for k, v in posted.items() if k[1] == "2026-01"} == january  # untouched
     assert posted[("L2", "2026-02", 0)] == ("2500.00", "2500.00")
@@ -219,3 +220,20 @@ def test_a_second_change_in_one_month_is_a_new_revision_with_the_difference() ->
     assert (made.obligation_id, made.period, made.revision) == ("L2", "2026-02", 1)
     assert (str(made.amount), str(made.catch_up)) == ("1500.00 EUR", "0.00 EUR")
     assert made.explanation.startswith("revision 1: the plan changed since the month was run")
+
+
+def test_a_run_lists_the_first_catch_ups_and_counts_them_all(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run at 100,000 customers is all catch-up: the report lists a bounded number."""
+    from billops.workflows import revenue
+
+    monkeypatch.setattr(revenue, "CATCH_UPS_LISTED", 0)
+    rs.company(db, rs.with_onboarding())
+    rs.bill(db, date(2026, 1, 1))
+    revenue_run(db, "2026-01", actor="rev")
+    rs.go_live(db, "OF-B-2", date(2026, 1, 20))
+    february = revenue_run(db, "2026-02", actor="rev")
+    assert february.catch_ups == []
+    assert february.catch_up_postings == 1
+    assert february.as_dict()["catch_up_postings"] == 1

@@ -355,6 +355,9 @@ def posted_schedule(contract_id: str, currency: str, postings: Sequence[Posting]
 # The run
 
 
+CATCH_UPS_LISTED = 1000  # catch-up postings listed one by one in a run's report
+
+
 @dataclass
 class RevenueRun:
     """What a run posted for one month, per entity and currency."""
@@ -367,7 +370,10 @@ class RevenueRun:
     journal_entries: int = 0
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # entity -> currency
     catch_up: dict[str, dict[str, str]] = field(default_factory=dict)
-    catch_ups: list[dict[str, str]] = field(default_factory=list)  # contract, obligation, amount
+    # contract, obligation, amount: the first CATCH_UPS_LISTED of them (a first run at
+    # 100,000 customers is all catch-up); catch_up_postings counts them all
+    catch_ups: list[dict[str, str]] = field(default_factory=list)
+    catch_up_postings: int = 0
     parked: list[dict[str, str]] = field(default_factory=list)  # contract, reason
     conflicts: list[str] = field(default_factory=list)  # contracts another run posted first
     first_run: list[str] = field(default_factory=list)  # entities running the month first time
@@ -387,6 +393,7 @@ class RevenueRun:
             "recognised": self.recognised,
             "catch_up": self.catch_up,
             "catch_ups": self.catch_ups,
+            "catch_up_postings": self.catch_up_postings,
             "parked": self.parked,
             "conflicts": self.conflicts,
             "changed": self.changed,
@@ -667,6 +674,9 @@ def revenue_run(
                 totals[key] = totals.get(key, Money.zero(change.currency)) + p.amount
                 if not p.catch_up.is_zero():
                     catch_ups[key] = catch_ups.get(key, Money.zero(change.currency)) + p.catch_up
+                    run.catch_up_postings += 1
+                    if len(run.catch_ups) >= CATCH_UPS_LISTED:
+                        continue
                     run.catch_ups.append(
                         {
                             "contract": p.contract_id,
