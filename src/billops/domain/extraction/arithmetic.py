@@ -176,7 +176,9 @@ def _check_totals(found: Collector, totals: list[StatedTotal]) -> None:
     for total in totals:
         if _is_tax(total.label):
             continue
-        stated.append((total.amount, found.source(total.span, 0.8), total.label, "lines total row"))
+        stated.append(
+            (total.amount, found.source(total.span, Decimal("0.8")), total.label, "lines total row")
+        )
     tcv = _decimal(found, "total_contract_value")
     if tcv is not None and all(tcv != s[0] for s in stated):
         stated.append(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from billops.domain.extraction.layout import Layout
@@ -82,7 +83,7 @@ class DocumentContext:
 
     currency: str | None
     currency_span: Span | None
-    currency_confidence: float
+    currency_confidence: Decimal
     currency_reason: str
     date_order: DateOrder | None
     date_order_reason: str
@@ -96,18 +97,28 @@ class DocumentContext:
         return cls(currency, span, confidence, reason, order, why, countries)
 
 
-def _currency(layout: Layout) -> tuple[str | None, Span | None, float, str]:
+def _currency(layout: Layout) -> tuple[str | None, Span | None, Decimal, str]:
     text = layout.text
     for labelled in layout.find(r"(?:contract |billing |invoice )?(?:currency|währung|devise)"):
         code = re.search(r"\b[A-Z]{3}\b", labelled.value)
         if code and code.group(0) in CURRENCY_CODES:
             start = labelled.value_span[0] + code.start()
-            return code.group(0), (start, start + 3), 0.95, "stated under the label 'currency'"
+            return (
+                code.group(0),
+                (start, start + 3),
+                Decimal("0.95"),
+                "stated under the label 'currency'",
+            )
         for pattern, iso in _CURRENCY_NAMES:
             named = re.search(pattern, labelled.value, re.IGNORECASE)
             if named:
                 start = labelled.value_span[0] + named.start()
-                return iso, (start, start + len(named.group(0))), 0.9, "named as the currency"
+                return (
+                    iso,
+                    (start, start + len(named.group(0))),
+                    Decimal("0.9"),
+                    "named as the currency",
+                )
     stated = _STATED.search(text)
     if stated:
         what = stated.group("what")
@@ -116,20 +127,35 @@ def _currency(layout: Layout) -> tuple[str | None, Span | None, float, str]:
             if stated_code is None and re.fullmatch(pattern, what, re.IGNORECASE):
                 stated_code = name_code
         if stated_code is not None:
-            return stated_code, stated.span("what"), 0.9, f"stated: {stated.group(0)!r}"
+            return stated_code, stated.span("what"), Decimal("0.9"), f"stated: {stated.group(0)!r}"
     money = find_money(text)
     counts: Counter[str] = Counter(m.currency for m in money if m.currency)
     if not counts:
-        return None, None, 0.0, "no amount with a currency code or symbol"
+        return None, None, Decimal("0.0"), "no amount with a currency code or symbol"
     written, _ = counts.most_common(1)[0]
     first = next(m for m in money if m.currency == written)
     span = (first.start, first.end)
     if written == "$":
         if _CAD_HINTS.search(text) and not _AUD_HINTS.search(text):
-            return "CAD", span, 0.75, "'$' read as CAD: the document mentions Canada or CAD"
+            return (
+                "CAD",
+                span,
+                Decimal("0.75"),
+                "'$' read as CAD: the document mentions Canada or CAD",
+            )
         if _AUD_HINTS.search(text) and not _CAD_HINTS.search(text):
-            return "AUD", span, 0.75, "'$' read as AUD: the document mentions Australia or AUD"
-        return "USD", span, 0.7, "'$' read as USD: nothing in the document names another dollar"
+            return (
+                "AUD",
+                span,
+                Decimal("0.75"),
+                "'$' read as AUD: the document mentions Australia or AUD",
+            )
+        return (
+            "USD",
+            span,
+            Decimal("0.7"),
+            "'$' read as USD: nothing in the document names another dollar",
+        )
     if written == "kr":
         for country, krona in (
             ("Swed|Sverige|SEK", "SEK"),
@@ -137,10 +163,20 @@ def _currency(layout: Layout) -> tuple[str | None, Span | None, float, str]:
             ("Denmark|Danmark|DKK", "DKK"),
         ):
             if re.search(country, text):
-                return krona, span, 0.7, f"'kr' read as {krona} from the document's country"
-        return None, span, 0.0, "'kr' is Swedish, Norwegian or Danish; nothing says which"
+                return (
+                    krona,
+                    span,
+                    Decimal("0.7"),
+                    f"'kr' read as {krona} from the document's country",
+                )
+        return (
+            None,
+            span,
+            Decimal("0.0"),
+            "'kr' is Swedish, Norwegian or Danish; nothing says which",
+        )
     share = counts[written] / sum(counts.values())
-    confidence = 0.85 if share > 0.8 else 0.7
+    confidence = Decimal("0.85") if share > Decimal("0.8") else Decimal("0.7")
     return written, span, confidence, f"{counts[written]} of {sum(counts.values())} amounts"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
@@ -38,8 +39,8 @@ from billops.domain.findings import Severity
 
 __all__ = ["DateReader", "extract_contract_fields", "sentence_at", "sentences"]
 
-LABELLED: Final = 0.9
-PROSE: Final = 0.7
+LABELLED: Final = Decimal("0.9")
+PROSE: Final = Decimal("0.7")
 _CODE_TOKEN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 _PLACEHOLDERS: Final = frozenset(
     {"tbd", "tba", "n/a", "na", "none", "pending", "to follow", "to be provided", "-", "—"}
@@ -96,10 +97,10 @@ class DateReader:
     def dates(self, text: str, offset: int = 0) -> list[DateMatch]:
         return find_dates(text, self.context.date_order, offset)
 
-    def put(self, path: str, match: DateMatch, confidence: float) -> None:
+    def put(self, path: str, match: DateMatch, confidence: Decimal) -> None:
         quote = self.found.document.text[match.start : match.end]
         if match.ambiguous:
-            confidence = min(confidence, 0.45)
+            confidence = min(confidence, Decimal("0.45"))
             self.found.note(
                 f"{path}: {quote!r} read as {match.value.isoformat()} (month first), "
                 f"but {self.context.date_order_reason}"
@@ -117,7 +118,7 @@ class DateReader:
             )
             return
         if match.numeric and self.context.date_order is not None:
-            confidence -= 0.05
+            confidence -= Decimal("0.05")
             self.found.note(f"date {quote} read {self.context.date_order_reason}")
         self.found.put(path, match.value.isoformat(), (match.start, match.end), confidence)
 
@@ -212,7 +213,7 @@ def _identity(layout: Layout, kind: DocumentKind, found: Collector) -> None:
                 # then "Platform Support"
                 end = heading.end
                 text = " ".join(document.text[start:end].split())
-            found.put("title", text, (start, end), 0.85)
+            found.put("title", text, (start, end), Decimal("0.85"))
             break
     if kind is DocumentKind.AMENDMENT:
         _amends(layout, found)
@@ -316,9 +317,9 @@ def _dates(layout: Layout, reader: DateReader, found: Collector) -> None:
         dates = reader.dates(labelled.value, labelled.value_span[0])
         if len(dates) >= 2 and dates[1].value >= dates[0].value:
             if not found.has("start_date"):
-                reader.put("start_date", dates[0], LABELLED - 0.05)
+                reader.put("start_date", dates[0], LABELLED - Decimal("0.05"))
             if not found.has("end_date"):
-                reader.put("end_date", dates[1], LABELLED - 0.05)
+                reader.put("end_date", dates[1], LABELLED - Decimal("0.05"))
         durations = [d for d in find_durations(labelled.value, labelled.value_span[0])]
         if durations and not re.search(r"renew", labelled.label):
             found.put(
@@ -343,7 +344,7 @@ def _dates(layout: Layout, reader: DateReader, found: Collector) -> None:
                 signature_dates += dates
     if signature_dates and not found.has("signature_date"):
         latest = max(signature_dates, key=lambda d: d.value)
-        reader.put("signature_date", latest, 0.8)
+        reader.put("signature_date", latest, Decimal("0.8"))
     # prose
     for match in _PROSE_RANGE.finditer(text):
         first = reader.dates(match.group("a"), match.start("a"))
@@ -640,7 +641,7 @@ _BILLING_VERBS: Final = re.compile(
 
 
 def _billing(layout: Layout, found: Collector) -> None:
-    candidates: list[tuple[Span, float]] = [
+    candidates: list[tuple[Span, Decimal]] = [
         (labelled.value_span, LABELLED)
         for labelled in layout.find(
             r"billing(?: frequency| cycle| period| schedule| terms| timing)?"
@@ -734,7 +735,7 @@ def _invoicing_provisions(layout: Layout, found: Collector) -> None:
             r"[^.\n]{0,40}(?:\bpo\b|p\.o\.|purchase order)",
             lower,
         ):
-            found.put("invoicing_provisions.po_on_invoice", True, span, 0.8)
+            found.put("invoicing_provisions.po_on_invoice", True, span, Decimal("0.8"))
             noted = True
         # "A separate invoice is issued for each purchase order", wrapped or not
         separate = r"separate invoices?(?:\s+(?:is|are|will be|shall be)\s+\w+)?\s+(?:for|per)\s+"
@@ -769,7 +770,7 @@ def _invoicing_provisions(layout: Layout, found: Collector) -> None:
         )
         for value, pattern in consolidation:
             if re.search(pattern, lower):
-                found.put("invoicing_provisions.consolidation", value, span, 0.8)
+                found.put("invoicing_provisions.consolidation", value, span, Decimal("0.8"))
                 noted = True
                 break
         portal = _PORTALS.search(sentence)
@@ -782,20 +783,20 @@ def _invoicing_provisions(layout: Layout, found: Collector) -> None:
         )
         email = re.search(r"e-?mail", lower)
         if portal and re.search(r"submit|upload|portal|via|through|into|über|sent", lower):
-            found.put("invoicing_provisions.delivery_channel", "portal", span, 0.8)
+            found.put("invoicing_provisions.delivery_channel", "portal", span, Decimal("0.8"))
             name = portal.group(0)
             found.put(
                 "invoicing_provisions.portal",
                 name,
                 (span[0] + portal.start(), span[0] + portal.end()),
-                0.8,
+                Decimal("0.8"),
             )
             noted = True
         elif einvoice:
-            found.put("invoicing_provisions.delivery_channel", "einvoice", span, 0.75)
+            found.put("invoicing_provisions.delivery_channel", "einvoice", span, Decimal("0.75"))
             noted = True
         elif post:
-            found.put("invoicing_provisions.delivery_channel", "post", span, 0.7)
+            found.put("invoicing_provisions.delivery_channel", "post", span, Decimal("0.7"))
             noted = True
         elif email and re.search(
             (
@@ -804,14 +805,14 @@ def _invoicing_provisions(layout: Layout, found: Collector) -> None:
             ),
             lower,
         ):
-            found.put("invoicing_provisions.delivery_channel", "email", span, 0.7)
+            found.put("invoicing_provisions.delivery_channel", "email", span, Decimal("0.7"))
             noted = True
         if noted:
             notes.append(span)
     for index, span in enumerate(notes[:10]):
         note = re.sub(r"\s+", " ", layout.quote(span)).strip()
         if note:
-            found.put(f"invoicing_provisions.notes[{index}]", note[:5000], span, 0.8)
+            found.put(f"invoicing_provisions.notes[{index}]", note[:5000], span, Decimal("0.8"))
 
 
 # ------------------------------------------------------------------ renewal
@@ -925,7 +926,7 @@ _NOTICE: Final = re.compile(
 )
 
 
-def _notice(sentence: str, span: Span, found: Collector, confidence: float = PROSE) -> None:
+def _notice(sentence: str, span: Span, found: Collector, confidence: Decimal = PROSE) -> None:
     if found.has("renewal.notice_days") and confidence <= PROSE:
         return
     if (
@@ -961,7 +962,7 @@ _TOTAL_LABELS: Final = (
             r"total contract value|tcv|total contract amount|contract value|gesamtauftragswert"
             r"|auftragswert|vertragswert"
         ),
-        0.9,
+        Decimal("0.9"),
     ),
     (
         (
@@ -969,14 +970,14 @@ _TOTAL_LABELS: Final = (
             r"|total fees?(?: payable)?|total investment|total price|grand total|total amount"
             r"|gesamtsumme|gesamtbetrag|gesamtpreis|montant total"
         ),
-        0.85,
+        Decimal("0.85"),
     ),
     (
         (
             r"total(?: \((?:excl|excluding|net|before|zzgl|ohne)[^)]*\))?|total net|net total"
             r"|summe|gesamt|total fees? \(.*\)"
         ),
-        0.75,
+        Decimal("0.75"),
     ),
 )
 
@@ -1021,7 +1022,7 @@ def extract_contract_fields(
     reader = DateReader(context, found)
     if context.currency is not None and context.currency_span is not None:
         found.put("currency", context.currency, context.currency_span, context.currency_confidence)
-        if context.currency_confidence < 0.8:
+        if context.currency_confidence < Decimal("0.8"):
             found.note(f"currency {context.currency}: {context.currency_reason}")
     elif context.currency_reason:
         found.note(f"currency not decided: {context.currency_reason}")

@@ -62,9 +62,9 @@ from billops.domain.extraction.values import (
 
 __all__ = ["LineDraft", "StatedTotal", "extract_lines", "infer_billing_model", "read_amount"]
 
-TABLE: Final = 0.85
+TABLE: Final = Decimal("0.85")
 _ONE_DAY: Final = timedelta(days=1)
-PROSE_LINE: Final = 0.65
+PROSE_LINE: Final = Decimal("0.65")
 
 _COLUMNS: Final = (
     ("list_price", r"list(?: price| unit price)?|msrp|listenpreis|standard price|list rate"),
@@ -196,12 +196,12 @@ def map_header(cells: list[str]) -> dict[int, str]:
 class LineDraft:
     """One line being read: field -> (JSON value, span, confidence), and its words."""
 
-    values: dict[str, tuple[Any, Span, float]] = field(default_factory=dict)
+    values: dict[str, tuple[Any, Span, Decimal]] = field(default_factory=dict)
     words: str = ""
     hints: str = ""
     row: Span = (0, 0)
 
-    def set(self, name: str, value: Any, span: Span, confidence: float) -> None:
+    def set(self, name: str, value: Any, span: Span, confidence: Decimal) -> None:
         if value is not None and name not in self.values:
             self.values[name] = (value, span, confidence)
 
@@ -374,10 +374,10 @@ def _stated_rhythm(layout: Layout, draft: LineDraft, span: Span) -> None:
     frequency = _line_frequency(said.group("f"))
     where = (span[0] + said.start(), span[0] + said.end())
     if frequency:
-        draft.set("frequency", frequency, where, TABLE - 0.1)
+        draft.set("frequency", frequency, where, TABLE - Decimal("0.1"))
     if said.group("t"):
         timing = "arrears" if "arrears" in said.group("t").lower() else "advance"
-        draft.set("timing", timing, where, TABLE - 0.1)
+        draft.set("timing", timing, where, TABLE - Decimal("0.1"))
 
 
 def _table_lines(
@@ -448,7 +448,7 @@ def _table_lines(
                         "unit",
                         tail.lower().rstrip("s") if tail.lower().endswith("s") else tail.lower(),
                         (numbers[0].end, cells["quantity"][1]),
-                        TABLE - 0.1,
+                        TABLE - Decimal("0.1"),
                     )
         if "unit" in cells:
             unit, where = _code_in(layout, cells["unit"])
@@ -461,7 +461,7 @@ def _table_lines(
                     draft.set(name, str(read[0]), read[1], TABLE)
                 priced_unit = _unit_from(layout.cell_text(cells[name]))
                 if priced_unit and name == "unit_price":
-                    draft.set("unit", priced_unit, cells[name], TABLE - 0.15)
+                    draft.set("unit", priced_unit, cells[name], TABLE - Decimal("0.15"))
         if "discount" in cells:
             percents = find_percents(layout.cell_text(cells["discount"]), cells["discount"][0])
             number = parse_number(layout.cell_text(cells["discount"]).replace("%", ""))
@@ -501,7 +501,7 @@ def _table_lines(
         _stated_rhythm(layout, draft, description)
         described_unit = _unit_from(description_text)
         if described_unit:
-            draft.set("unit", described_unit, description, TABLE - 0.15)
+            draft.set("unit", described_unit, description, TABLE - Decimal("0.15"))
         years = sorted(
             (int(kind[4:]), cell) for kind, cell in cells.items() if kind.startswith("year")
         )
@@ -553,8 +553,13 @@ def _labelled_fees(layout: Layout) -> list[LineDraft]:
         draft = LineDraft(row=(labelled.label_span[0], labelled.value_span[1]))
         label = layout.quote(labelled.label_span).strip(" :*")
         draft.words = f"{label} {labelled.value}"
-        draft.set("description", label, labelled.label_span, PROSE_LINE + 0.1)
-        draft.set("amount", str(money[0].amount), (money[0].number_start, money[0].number_end), 0.8)
+        draft.set("description", label, labelled.label_span, PROSE_LINE + Decimal("0.1"))
+        draft.set(
+            "amount",
+            str(money[0].amount),
+            (money[0].number_start, money[0].number_end),
+            Decimal("0.8"),
+        )
         drafts.append(draft)
     return drafts
 
@@ -588,14 +593,14 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
         desc_span = (desc_span[0], desc_span[0] + len(description))
         draft = LineDraft(row=(match.start(), match.end()))
         draft.words = body
-        draft.set("description", description, desc_span, TABLE - 0.1)
+        draft.set("description", description, desc_span, TABLE - Decimal("0.1"))
         sku = re.search(r"\bSKU\s*:?\s*(?P<s>[A-Z0-9][\w./-]{0,63})", body)
         if sku:
             draft.set(
                 "sku",
                 sku.group("s"),
                 (body_start + sku.start("s"), body_start + sku.end("s")),
-                TABLE - 0.1,
+                TABLE - Decimal("0.1"),
             )
         quantity = re.search(
             r"\b(?:quantity|qty)\s*:?\s*(?P<q>"
@@ -606,7 +611,9 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
         )
         if quantity and parse_number(quantity.group("q")) is not None:
             where = (body_start + quantity.start("q"), body_start + quantity.end("q"))
-            draft.set("quantity", str(parse_number(quantity.group("q"))), where, TABLE - 0.1)
+            draft.set(
+                "quantity", str(parse_number(quantity.group("q"))), where, TABLE - Decimal("0.1")
+            )
             if quantity.group("u"):
                 unit = quantity.group("u").lower()
                 unit = unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
@@ -614,7 +621,7 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
                     "unit",
                     unit,
                     (body_start + quantity.start("u"), body_start + quantity.end("u")),
-                    TABLE - 0.1,
+                    TABLE - Decimal("0.1"),
                 )
         total = re.search(
             r"(?:amounting to|for a total of|total(?:l?ing)?(?: of)?|=)\s*", body, re.IGNORECASE
@@ -624,7 +631,10 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
             amount = money[0]
         if amount is not None:
             draft.set(
-                "amount", str(amount.amount), (amount.number_start, amount.number_end), TABLE - 0.1
+                "amount",
+                str(amount.amount),
+                (amount.number_start, amount.number_end),
+                TABLE - Decimal("0.1"),
             )
         price = next(
             (
@@ -637,7 +647,10 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
         )
         if price is not None:
             draft.set(
-                "unit_price", str(price.amount), (price.number_start, price.number_end), TABLE - 0.1
+                "unit_price",
+                str(price.amount),
+                (price.number_start, price.number_end),
+                TABLE - Decimal("0.1"),
             )
         billed = re.search(
             r"billed\s+(?P<f>monthly|quarterly|annually|yearly|one[- ]time)", body, re.IGNORECASE
@@ -649,7 +662,7 @@ def _enumerated_lines(layout: Layout) -> list[LineDraft]:
                     "frequency",
                     frequency,
                     (body_start + billed.start(), body_start + billed.end()),
-                    TABLE - 0.1,
+                    TABLE - Decimal("0.1"),
                 )
         drafts.append(draft)
     return drafts
@@ -687,9 +700,11 @@ def _prose_lines(layout: Layout, found: Collector) -> list[LineDraft]:
         unit_match = _UNIT.search(tail[:40])
         if unit_match:
             where = (price.end + unit_match.start(), price.end + unit_match.end())
-            draft.set("unit", unit_match.group("u").lower(), where, PROSE_LINE - 0.1)
+            draft.set("unit", unit_match.group("u").lower(), where, PROSE_LINE - Decimal("0.1"))
         elif _unit_from(match.group("desc")):
-            draft.set("unit", _unit_from(match.group("desc")), desc_span, PROSE_LINE - 0.1)
+            draft.set(
+                "unit", _unit_from(match.group("desc")), desc_span, PROSE_LINE - Decimal("0.1")
+            )
         total = re.search(
             r"(?:total(?:ling|ing)?(?: of)?|for a total of|=|amounting to|insgesamt)\s*",
             tail,
@@ -736,7 +751,7 @@ def _prose_lines(layout: Layout, found: Collector) -> list[LineDraft]:
         )
         frequency = _line_frequency(words)
         if frequency:
-            draft.set("frequency", frequency, sentence, PROSE_LINE - 0.1)
+            draft.set("frequency", frequency, sentence, PROSE_LINE - Decimal("0.1"))
         drafts.append(draft)
     return drafts
 
@@ -763,10 +778,10 @@ def extract_lines(
             draft.get("unit"),
             default,
         )
-        confidence = 0.75 if "default" not in reason else 0.5
+        confidence = Decimal("0.75") if "default" not in reason else Decimal("0.5")
         if index + 1 in stated:
             model, where = stated[index + 1]
-            reason, confidence = f"stated: {layout.text[where[0] : where[1]]!r}", 0.85
+            reason, confidence = f"stated: {layout.text[where[0] : where[1]]!r}", Decimal("0.85")
             found.put(f"{path}.billing_model", model, where, confidence)
         found.put(f"{path}.billing_model", model, draft.row, confidence)
         _stated_links(layout.text, index + 1, len(drafts), found)
@@ -864,18 +879,23 @@ def _stated_links(text: str, number: int, count: int, found: Collector) -> None:
         )
         if included and parse_number(included.group("q")) is not None:
             where = (offset + included.start("q"), offset + included.end("q"))
-            found.put(f"{path}.included_units", str(parse_number(included.group("q"))), where, 0.8)
+            found.put(
+                f"{path}.included_units",
+                str(parse_number(included.group("q"))),
+                where,
+                Decimal("0.8"),
+            )
         minimum = re.search(r"minimum (?:commitment|charge|fee) of\s+", window, re.IGNORECASE)
         if minimum:
             money = find_money(window[minimum.end() : minimum.end() + 30], offset + minimum.end())
             if money and money[0].start == offset + minimum.end():
                 where = (money[0].number_start, money[0].number_end)
-                found.put(f"{path}.minimum_commitment", str(money[0].amount), where, 0.8)
+                found.put(f"{path}.minimum_commitment", str(money[0].amount), where, Decimal("0.8"))
         _stated_expenses(window, offset, path, found)
         centre = _COST_CENTRE.search(window)
         if centre:
             where = (offset + centre.start("cc"), offset + centre.end("cc"))
-            found.put(f"{path}.cost_centre", centre.group("cc"), where, 0.8)
+            found.put(f"{path}.cost_centre", centre.group("cc"), where, Decimal("0.8"))
         for kind, pattern in _IT_LINKS:
             link = pattern.search(window)
             if link is None or not 1 <= int(link.group("n")) <= count:
@@ -888,11 +908,11 @@ def _stated_links(text: str, number: int, count: int, found: Collector) -> None:
                     f"{path}.percent",
                     value,
                     (offset + link.start("p"), offset + link.end("p")),
-                    0.8,
+                    Decimal("0.8"),
                 )
-                found.put(f"{path}.percent_of_line", target, span, 0.8)
+                found.put(f"{path}.percent_of_line", target, span, Decimal("0.8"))
             else:
-                found.put(f"{path}.bundle_parent", target, span, 0.8)
+                found.put(f"{path}.bundle_parent", target, span, Decimal("0.8"))
         return
 
 
@@ -923,12 +943,14 @@ def _stated_expenses(window: str, offset: int, path: str, found: Collector) -> N
         money = find_money(window[cap.end() : cap.end() + 30], offset + cap.end())
         if money and money[0].start == offset + cap.end():
             where = (money[0].number_start, money[0].number_end)
-            found.put(f"{path}.expense_cap", str(money[0].amount), where, 0.8)
+            found.put(f"{path}.expense_cap", str(money[0].amount), where, Decimal("0.8"))
     markup = _EXPENSE_MARKUP.search(window)
     if markup:
         group = "p" if markup.group("p") else "q"
         where = (offset + markup.start(group), offset + markup.end(group))
-        found.put(f"{path}.markup_percent", markup.group(group).replace(",", "."), where, 0.8)
+        found.put(
+            f"{path}.markup_percent", markup.group(group).replace(",", "."), where, Decimal("0.8")
+        )
 
 
 def _link_maintenance(drafts: list[LineDraft], found: Collector) -> None:
@@ -953,9 +975,9 @@ def _link_maintenance(drafts: list[LineDraft], found: Collector) -> None:
             f"lines[{index}].percent",
             str(percents[0].value),
             (percents[0].start, percents[0].end),
-            0.7,
+            Decimal("0.7"),
         )
-        found.put(f"lines[{index}].percent_of_line", target, description[1], 0.6)
+        found.put(f"lines[{index}].percent_of_line", target, description[1], Decimal("0.6"))
         found.note(
             f"lines[{index}]: maintenance at {percents[0].value} % of {target}, the only licen"
             f"ce line"
@@ -975,12 +997,14 @@ def _ramp(
         if read is None:
             continue
         step_start = add_months(start, 12 * (year - 1))
-        found.put(f"{path}.ramp[{step}].start_date", step_start.isoformat(), cell, TABLE - 0.1)
+        found.put(
+            f"{path}.ramp[{step}].start_date", step_start.isoformat(), cell, TABLE - Decimal("0.1")
+        )
         found.put(
             f"{path}.ramp[{step}].end_date",
             (add_months(start, 12 * year) - _ONE_DAY).isoformat(),
             cell,
-            TABLE - 0.1,
+            TABLE - Decimal("0.1"),
         )
         found.put(f"{path}.ramp[{step}].amount", str(read[0]), read[1], TABLE)
         step += 1
@@ -1077,9 +1101,9 @@ def _ramp_rows(
             reader.put(f"{where}.end_date", dates[1], TABLE)
         elif year is not None and year_cell is not None and isinstance(start_text, str):
             start = add_months(date.fromisoformat(start_text), 12 * (int(year.group(0)) - 1))
-            found.put(f"{where}.start_date", start.isoformat(), year_cell, TABLE - 0.1)
+            found.put(f"{where}.start_date", start.isoformat(), year_cell, TABLE - Decimal("0.1"))
             end = add_months(start, 12) - _ONE_DAY
-            found.put(f"{where}.end_date", end.isoformat(), year_cell, TABLE - 0.1)
+            found.put(f"{where}.end_date", end.isoformat(), year_cell, TABLE - Decimal("0.1"))
         else:
             continue
         quantity = cell("quantity")

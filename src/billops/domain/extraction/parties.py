@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from stdnum.au import abn as stdnum_abn
@@ -318,7 +319,7 @@ def extract_parties(layout: Layout, found: Collector) -> None:
     _from_prose(layout, names, found)
     _from_labels(layout, names, found)
     for role, span in names.items():
-        found.put(f"{role}.name", _name_value(layout.quote(span)), span, 0.85)
+        found.put(f"{role}.name", _name_value(layout.quote(span)), span, Decimal("0.85"))
         anchors += [
             (m.start(), role) for m in re.finditer(re.escape(layout.quote(span)), layout.text)
         ]
@@ -363,7 +364,7 @@ def _from_party_tables(layout: Layout, names: dict[str, Span], found: Collector)
                     if cleaned is not None:
                         names[role] = cleaned
                 elif re.search(r"address|anschrift|adresse", label):
-                    _put_address(layout, role, cell, found, 0.85)
+                    _put_address(layout, role, cell, found, Decimal("0.85"))
                 elif re.search(r"vat|tax|ein|abn|gst|ust|tin", label):
                     value = layout.cell_text(cell).strip()
                     scheme = (
@@ -379,7 +380,7 @@ def _from_party_tables(layout: Layout, names: dict[str, Span], found: Collector)
                     )
                     position = counts[role]
                     counts[role] += 1
-                    confidence = 0.85 if _tax_valid(scheme, value) else 0.7
+                    confidence = Decimal("0.85") if _tax_valid(scheme, value) else Decimal("0.7")
                     found.put(f"{role}.tax_ids[{position}].scheme", scheme, row[0], confidence)
                     found.put(f"{role}.tax_ids[{position}].value", value, cell, confidence)
 
@@ -424,7 +425,7 @@ def _from_prose(layout: Layout, names: dict[str, Span], found: Collector) -> Non
             found.note(f"{role}: named in the parties clause as ({match.group(role_group)!r})")
             rest = (cleaned[1], match.end(part))
             if rest[1] - rest[0] > 8:
-                _put_address(layout, role, rest, found, 0.75)
+                _put_address(layout, role, rest, found, Decimal("0.75"))
 
 
 def _from_labels(layout: Layout, names: dict[str, Span], found: Collector) -> None:
@@ -445,7 +446,7 @@ def _from_labels(layout: Layout, names: dict[str, Span], found: Collector) -> No
             names[role] = cleaned
             rest = (cleaned[1], labelled.value_span[1])
             if rest[1] - rest[0] > 8:
-                _put_address(layout, role, rest, found, 0.8)
+                _put_address(layout, role, rest, found, Decimal("0.8"))
             break
     for labelled in layout.find(_NAME_LABEL):
         section = labelled.section or ""
@@ -564,7 +565,7 @@ def _tax_ids(layout: Layout, anchors: list[tuple[int, str]], found: Collector) -
                 )
                 continue
             value = layout.text[start:end]
-            confidence = 0.85 if _tax_valid(scheme, value) else 0.7
+            confidence = Decimal("0.85") if _tax_valid(scheme, value) else Decimal("0.7")
             index = counts[role]
             counts[role] += 1
             found.put(
@@ -578,7 +579,7 @@ def _put_address(
     role: str,
     span: Span,
     found: Collector,
-    confidence: float,
+    confidence: Decimal,
     text: str | None = None,
 ) -> bool:
     """Read the address at ``span``; ``text``, when given, is its text with words that
@@ -622,7 +623,7 @@ def _addresses(
                     break
                 span = (span[0], nxt.end)
         text = labelled.value + layout.text[labelled.value_span[1] : span[1]]
-        _put_address(layout, role, span, found, 0.85, text)
+        _put_address(layout, role, span, found, Decimal("0.85"), text)
     for role, name_span in names.items():
         if found.has(f"{role}.address.country"):
             continue
@@ -636,7 +637,7 @@ def _addresses(
             ):
                 break
             end = nxt.end
-        _put_address(layout, role, (name_span[1], end), found, 0.75)
+        _put_address(layout, role, (name_span[1], end), found, Decimal("0.75"))
     for role in ("supplier", "customer"):
         if role in names and not found.has(f"{role}.address.country"):
             found.note(f"{role}.address: no address with a recognisable country found")
@@ -656,7 +657,7 @@ def _billing_contact(layout: Layout, found: Collector) -> None:
         layout.text,
     )
     if prose:
-        found.put("billing_contact.name", prose.group("n"), prose.span("n"), 0.7)
+        found.put("billing_contact.name", prose.group("n"), prose.span("n"), Decimal("0.7"))
         window = layout.text[prose.end() : prose.end() + 120]
         email = _EMAIL.search(window)
         if email and "\n\n" not in window[: email.start()]:
@@ -664,7 +665,7 @@ def _billing_contact(layout: Layout, found: Collector) -> None:
                 "billing_contact.email",
                 email.group(0),
                 (prose.end() + email.start(), prose.end() + email.end()),
-                0.7,
+                Decimal("0.7"),
             )
 
 
@@ -705,7 +706,7 @@ def _labelled_contact(layout: Layout, found: Collector) -> None:
                 "billing_contact.email",
                 email.group(0),
                 (offset + email.start(), offset + email.end()),
-                0.85,
+                Decimal("0.85"),
             )
         phone = _PHONE.search(value)
         if (
@@ -719,7 +720,7 @@ def _labelled_contact(layout: Layout, found: Collector) -> None:
                 "billing_contact.phone",
                 phone.group(0),
                 (offset + phone.start(), offset + phone.end()),
-                0.8,
+                Decimal("0.8"),
             )
         if re.search(r"e-?mail|phone|tel", labelled.label):
             continue
@@ -729,7 +730,7 @@ def _labelled_contact(layout: Layout, found: Collector) -> None:
                 "billing_contact.name",
                 name.group("n"),
                 (offset + name.start("n"), offset + name.end("n")),
-                0.8,
+                Decimal("0.8"),
             )
         if (
             phone
@@ -740,5 +741,5 @@ def _labelled_contact(layout: Layout, found: Collector) -> None:
                 "billing_contact.phone",
                 phone.group(0),
                 (offset + phone.start(), offset + phone.end()),
-                0.75,
+                Decimal("0.75"),
             )

@@ -146,35 +146,35 @@ def _put_milestone(
         named = _LINE_REFERENCE.search(layout.cell_text(where))
         if named:
             span = (where[0] + named.start(), where[0] + named.end())
-            found.put(f"{path}.line_id", f"L{int(named.group(1))}", span, 0.8)
+            found.put(f"{path}.line_id", f"L{int(named.group(1))}", span, Decimal("0.8"))
             break
     name = re.sub(r"\s+", " ", layout.cell_text(name_span)).strip()
-    found.put(f"{path}.milestone_id", f"M{index + 1}", name_span, 0.85)
-    found.put(f"{path}.name", name[:500], name_span, 0.85)
+    found.put(f"{path}.milestone_id", f"M{index + 1}", name_span, Decimal("0.85"))
+    found.put(f"{path}.name", name[:500], name_span, Decimal("0.85"))
     if amount is not None:
-        found.put(f"{path}.amount", str(amount[0]), amount[1], 0.85)
+        found.put(f"{path}.amount", str(amount[0]), amount[1], Decimal("0.85"))
         if percent is not None:
             found.note(f"{path}: both {amount[0]} and {percent[0]} % stated; the amount is kept")
     elif percent is not None:
-        found.put(f"{path}.percent", str(percent[0]), percent[1], 0.85)
+        found.put(f"{path}.percent", str(percent[0]), percent[1], Decimal("0.85"))
     if "due" in cells:
         dates = reader.dates(layout.cell_text(cells["due"]), cells["due"][0])
         if dates:
-            reader.put(f"{path}.due_date", dates[0], 0.8)
+            reader.put(f"{path}.due_date", dates[0], Decimal("0.8"))
     trigger_text = layout.cell_text(cells["acceptance"]) if "acceptance" in cells else row_text
     trigger_span = cells.get("acceptance", name_span)
     if "acceptance" in cells and re.fullmatch(
         r"\s*(?:yes|y|required|ja|x)\s*", trigger_text, re.IGNORECASE
     ):
-        found.put(f"{path}.acceptance_required", True, trigger_span, 0.8)
+        found.put(f"{path}.acceptance_required", True, trigger_span, Decimal("0.8"))
     elif "acceptance" in cells and re.fullmatch(
         r"\s*(?:no|n|none|nein|-)\s*", trigger_text, re.IGNORECASE
     ):
-        found.put(f"{path}.acceptance_required", False, trigger_span, 0.8)
+        found.put(f"{path}.acceptance_required", False, trigger_span, Decimal("0.8"))
     elif _ACCEPTANCE.search(trigger_text):
-        found.put(f"{path}.acceptance_required", True, trigger_span, 0.75)
+        found.put(f"{path}.acceptance_required", True, trigger_span, Decimal("0.75"))
     elif _NO_ACCEPTANCE.search(trigger_text):
-        found.put(f"{path}.acceptance_required", False, trigger_span, 0.75)
+        found.put(f"{path}.acceptance_required", False, trigger_span, Decimal("0.75"))
     return True
 
 
@@ -277,9 +277,9 @@ def _rate_card(layout: Layout, found: Collector) -> None:
                 if (role.casefold(), unit) in roles:
                     continue
                 roles.add((role.casefold(), unit))
-                found.put(f"rate_card[{count}].role", role[:500], row[role_col], 0.85)
-                found.put(f"rate_card[{count}].rate", str(read[0]), read[1], 0.85)
-                found.put(f"rate_card[{count}].unit", unit, row[rate_col], 0.8)
+                found.put(f"rate_card[{count}].role", role[:500], row[role_col], Decimal("0.85"))
+                found.put(f"rate_card[{count}].rate", str(read[0]), read[1], Decimal("0.85"))
+                found.put(f"rate_card[{count}].unit", unit, row[rate_col], Decimal("0.8"))
                 count += 1
     if count:
         return
@@ -295,10 +295,13 @@ def _rate_card(layout: Layout, found: Collector) -> None:
             continue
         roles.add((role.casefold(), unit))
         found.put(
-            f"rate_card[{count}].role", role[:500], trim(layout.text, *match.span("role")), 0.7
+            f"rate_card[{count}].role",
+            role[:500],
+            trim(layout.text, *match.span("role")),
+            Decimal("0.7"),
         )
-        found.put(f"rate_card[{count}].rate", str(read[0]), read[1], 0.7)
-        found.put(f"rate_card[{count}].unit", unit, match.span("unit"), 0.7)
+        found.put(f"rate_card[{count}].rate", str(read[0]), read[1], Decimal("0.7"))
+        found.put(f"rate_card[{count}].unit", unit, match.span("unit"), Decimal("0.7"))
         count += 1
 
 
@@ -322,7 +325,7 @@ def _not_to_exceed(layout: Layout, found: Collector) -> None:
     ):
         read = read_amount(labelled.value, labelled.value_span[0])
         if read is not None:
-            found.put("not_to_exceed", str(read[0]), read[1], 0.9)
+            found.put("not_to_exceed", str(read[0]), read[1], Decimal("0.9"))
             return
     for span in sentences(layout.text):
         sentence = layout.quote(span)
@@ -339,7 +342,7 @@ def _not_to_exceed(layout: Layout, found: Collector) -> None:
                 "not_to_exceed",
                 str(money[0].amount),
                 (money[0].number_start, money[0].number_end),
-                0.7,
+                Decimal("0.7"),
             )
             return
 
@@ -360,7 +363,7 @@ def _expenses(layout: Layout, found: Collector) -> None:
             ),
             lower,
         ):
-            found.put("expenses_policy.billable", False, span, 0.75)
+            found.put("expenses_policy.billable", False, span, Decimal("0.75"))
             continue
         if not re.search(
             (
@@ -370,7 +373,7 @@ def _expenses(layout: Layout, found: Collector) -> None:
             lower,
         ):
             continue
-        found.put("expenses_policy.billable", True, span, 0.75)
+        found.put("expenses_policy.billable", True, span, Decimal("0.75"))
         markup = re.search(
             r"mark[- ]?up|plus|handling|admin(?:istrative)? fee|aufschlag|surcharge", lower
         )
@@ -382,7 +385,7 @@ def _expenses(layout: Layout, found: Collector) -> None:
                     "expenses_policy.markup_percent",
                     str(near[0].value),
                     (near[0].start, near[0].end),
-                    0.75,
+                    Decimal("0.75"),
                 )
         elif at_cost := re.search(
             (
@@ -404,7 +407,7 @@ def _expenses(layout: Layout, found: Collector) -> None:
                     "expenses_policy.cap",
                     str(money[0].amount),
                     (money[0].number_start, money[0].number_end),
-                    0.75,
+                    Decimal("0.75"),
                 )
             elif find_percents(sentence):
                 quoted = sentence.strip()[:160]
@@ -416,7 +419,7 @@ def _expenses(layout: Layout, found: Collector) -> None:
                 "expenses_policy.receipts_required",
                 not negative,
                 (span[0] + receipts.start(), span[0] + receipts.end()),
-                0.7,
+                Decimal("0.7"),
             )
 
 
@@ -597,19 +600,23 @@ def _put_tiers(
     for index, tier in enumerate(block):
         line_span = (tier.line.start, tier.line.end)
         if tier.up_to is not None:
-            found.put(f"{path}.tiers[{index}].up_to", str(tier.up_to), line_span, 0.75)
-        found.put(f"{path}.tiers[{index}].unit_price", str(tier.price), tier.price_span, 0.75)
+            found.put(f"{path}.tiers[{index}].up_to", str(tier.up_to), line_span, Decimal("0.75"))
+        found.put(
+            f"{path}.tiers[{index}].unit_price", str(tier.price), tier.price_span, Decimal("0.75")
+        )
         size = sizes[index]
         if mode == "package" and size is not None:
             number = parse_number(size.group("n"))
             if number is not None:
                 where = (tier.line.start + size.start("n"), tier.line.start + size.end("n"))
-                found.put(f"{path}.tiers[{index}].package_size", str(number), where, 0.75)
+                found.put(
+                    f"{path}.tiers[{index}].package_size", str(number), where, Decimal("0.75")
+                )
     found.put(
         f"{path}.tier_mode",
         mode,
         mode_span or (block[0].line.start, block[0].line.end),
-        0.75 if mode_span else 0.5,
+        Decimal("0.75") if mode_span else Decimal("0.5"),
     )
     if mode_span is None:
         found.note(
@@ -641,19 +648,19 @@ def _fixed_fee_line(
         sentence = sentence_at(layout.text, match.start())
         label = layout.text[match.start() : match.end()].strip(" :")
         model = "milestone" if has_milestones else "fixed_fee"
-        found.put("lines[0].line_id", "L1", (match.start(), money[0].end), 0.7)
+        found.put("lines[0].line_id", "L1", (match.start(), money[0].end), Decimal("0.7"))
         found.put(
             "lines[0].description",
             label[:1].upper() + label[1:] if label else "Fixed fee",
             (match.start(), match.start() + len(label)),
-            0.7,
+            Decimal("0.7"),
         )
-        found.put("lines[0].billing_model", model, sentence, 0.7)
+        found.put("lines[0].billing_model", model, sentence, Decimal("0.7"))
         found.put(
             "lines[0].amount",
             str(money[0].amount),
             (money[0].number_start, money[0].number_end),
-            0.7,
+            Decimal("0.7"),
         )
         found.note(f"lines[0]: the SOW's fixed fee as one {model} line")
         return
@@ -671,9 +678,9 @@ def _time_and_materials_line(layout: Layout, kind: DocumentKind, found: Collecto
     )
     if said is None:
         return
-    found.put("lines[0].line_id", "L1", said.span(), 0.65)
-    found.put("lines[0].description", "Time and materials services", said.span(), 0.65)
-    found.put("lines[0].billing_model", "time_and_materials", said.span(), 0.7)
+    found.put("lines[0].line_id", "L1", said.span(), Decimal("0.65"))
+    found.put("lines[0].description", "Time and materials services", said.span(), Decimal("0.65"))
+    found.put("lines[0].billing_model", "time_and_materials", said.span(), Decimal("0.7"))
     found.note("lines[0]: the SOW's rate card billed as one time and materials line")
 
 
@@ -706,4 +713,4 @@ def extract_services(
                 line_id = found.get(f"lines[{fee_lines[0]}].line_id")
                 source = found.values[f"lines[{fee_lines[0]}].line_id"].provenance
                 assert source.span is not None
-                found.put(f"milestones[{index}].line_id", line_id, source.span, 0.6)
+                found.put(f"milestones[{index}].line_id", line_id, source.span, Decimal("0.6"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Final
 
 from billops.domain.contract import DocumentRef, Provenance
@@ -51,8 +51,9 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _coordinate(value: float) -> Decimal:
-    return Decimal(str(round(max(value, 0.0), 2)))
+def _coordinate(value: Decimal) -> Decimal:
+    """A page coordinate (points), never negative, to two decimals."""
+    return max(value, Decimal(0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
 @dataclass
@@ -78,14 +79,15 @@ class Collector:
         boxed.sort(key=lambda item: (item[0], item[1] - item[0]))
         self._boxes = boxed
         self._box_starts = [item[0] for item in boxed]
-        self._scale = 1.0
+        self._scale = Decimal(1)
         if doc.ocr:
-            self._scale = 0.5 + 0.5 * (doc.ocr_confidence if doc.ocr_confidence else 0.5)
+            read = Decimal(str(doc.ocr_confidence)) if doc.ocr_confidence else Decimal("0.5")
+            self._scale = Decimal("0.5") + Decimal("0.5") * read
 
-    def confidence(self, value: float) -> Decimal:
+    def confidence(self, value: Decimal) -> Decimal:
         """``value`` scaled for OCR and written with two decimals."""
-        scaled = min(max(value * self._scale, 0.0), 1.0)
-        return Decimal(str(round(scaled, 2)))
+        scaled = min(max(value * self._scale, Decimal(0)), Decimal(1))
+        return scaled.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
     def _box_for(self, start: int, end: int) -> tuple[Decimal, ...] | None:
         best: Box | None = None
@@ -99,9 +101,12 @@ class Collector:
                     best, best_size = box, size
         if best is None or best.x1 < best.x0 or best.bottom < best.top:
             return None
-        return tuple(_coordinate(v) for v in (best.x0, best.top, best.x1, best.bottom))
+        # The page geometry comes from the PDF reader in binary fractions; str() is their
+        # shortest exact reading.
+        corners = (best.x0, best.top, best.x1, best.bottom)
+        return tuple(_coordinate(Decimal(str(v))) for v in corners)
 
-    def source(self, span: Span, confidence: float) -> Provenance:
+    def source(self, span: Span, confidence: Decimal) -> Provenance:
         """The provenance of the text at ``span`` (trimmed; at most 5,000 characters)."""
         text = self.document.text
         start, end = trim(text, *span)
@@ -121,7 +126,7 @@ class Collector:
             }
         )
 
-    def put(self, path: str, value: Any, span: Span, confidence: float) -> None:
+    def put(self, path: str, value: Any, span: Span, confidence: Decimal) -> None:
         """Record ``value`` at ``path``; a value already there with more confidence stays."""
         if value is None:
             return
