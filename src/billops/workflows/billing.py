@@ -465,13 +465,15 @@ def credit_note_for(
     status: InvoiceStatus,
     reason: str,
     contract_ids: tuple[str, ...] | None = None,
+    original: Invoice | None = None,
 ) -> Invoice:
     """A credit note of ``lines`` that corrects the issued invoice ``corrected`` (BT-25).
 
-    Its parties, PO, payment instructions and rounding are the invoice's;
+    Its parties, PO, payment instructions and rounding are the invoice's
+    (``original``: the row's invoice, when the caller has read it already);
     it is dated (and due) ``day``.
     """
-    original = _invoice(corrected)
+    original = original or _invoice(corrected)
     return Invoice(
         kind=DocumentKind.CREDIT_NOTE,
         entity_code=original.entity_code,
@@ -914,7 +916,12 @@ def credit(
         credit_lines = _credit_lines(original, amount, lines)
         day = on or datetime.now(UTC).date()
         note = credit_note_for(
-            row, credit_lines, day=day, status=InvoiceStatus.APPROVED, reason=reason
+            row,
+            credit_lines,
+            day=day,
+            status=InvoiceStatus.APPROVED,
+            reason=reason,
+            original=original,
         )
         remaining = remaining_creditable(store, row)
         if note.gross_total.amount > remaining.amount:

@@ -282,11 +282,12 @@ class Layout:
         for cell in cells:
             left, right = cell[0] - line.start, cell[1] - line.start
 
-            def distance(column: Span, left: int = left, right: int = right) -> float:
+            def distance(column: Span, left: int = left, right: int = right) -> int:
                 overlap = min(right, column[1]) - max(left, column[0])
                 if overlap > 0:
                     return -overlap
-                return abs((left + right) / 2 - (column[0] + column[1]) / 2)
+                # twice the distance between the midpoints: the same order, in integers
+                return abs((left + right) - (column[0] + column[1]))
 
             best = min(range(len(columns)), key=lambda i: distance(columns[i]))
             if placed[best][0] == placed[best][1]:
