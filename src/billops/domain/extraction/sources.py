@@ -8,13 +8,14 @@ sha256), the page, the character span ``[start, end)`` in
 the reader measured one), the quote (exactly ``document.text[start:end]``)
 and the confidence.
 
+    >>> from decimal import Decimal
     >>> from billops.domain.document import Document
     >>> doc = Document.from_text("of.txt", "Currency: EUR\\fPayment terms: Net 30")
     >>> found = Collector(doc)
-    >>> found.put("currency", "EUR", (10, 13), 0.9)
+    >>> found.put("currency", "EUR", (10, 13), Decimal("0.9"))
     >>> v = found.values["currency"]
     >>> v.provenance.quote, v.provenance.page, str(v.confidence)
-    ('EUR', 1, '0.9')
+    ('EUR', 1, '0.90')
 
 Confidence is a judgement, not a probability: 0.9 for a value under a
 label that names it, 0.8 for a value from a table column, 0.6 to 0.7 for
