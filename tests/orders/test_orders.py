@@ -148,6 +148,28 @@ def test_an_order_form_becomes_order_lines_with_the_products_accounts(demo: Cata
     assert calls.gl_revenue == "4020"
 
 
+def test_a_line_stating_one_end_of_its_service_takes_the_other_from_the_term(
+    demo: Catalogue,
+) -> None:
+    # As an amendment leaves them: the replaced line ends the day before the effective
+    # date, the replacement runs from it; each states one end only.
+    terms = contract(
+        [
+            {"line_id": "L1", "sku": "NW-SUB-PRO", "description": "Seats",
+             "billing_model": "subscription", "quantity": 10, "unit_price": "40",
+             "service_end": "2026-06-30"},
+            {"line_id": "AM-1.L1", "sku": "NW-SUB-PRO", "description": "More seats",
+             "billing_model": "subscription", "quantity": 15, "unit_price": "40",
+             "service_start": "2026-07-01"},
+        ]
+    )  # fmt: skip
+    order, _ = build_order(terms, demo, version=1)
+    assert [line.service_period for line in order.lines] == [
+        Period(date(2026, 1, 1), date(2026, 6, 30)),
+        Period(date(2026, 7, 1), date(2026, 12, 31)),
+    ]
+
+
 def test_building_twice_gives_the_same_order(demo: Catalogue) -> None:
     terms = contract(
         [{"line_id": "L1", "sku": "NW-SUB-PRO", "description": "Seats",

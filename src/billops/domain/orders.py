@@ -423,12 +423,17 @@ class _OrderBuilder:
             )
 
     def _period(self, line: ContractLine, fallback: ContractLine | None = None) -> Period | None:
-        for source in (line, fallback):
-            if source is not None and source.service_start and source.service_end:
-                return Period(source.service_start, source.service_end)
-        if self.terms.start_date and self.terms.end_date:
-            return Period(self.terms.start_date, self.terms.end_date)
-        return None
+        """The line's service period: each end from the line, else its parent, else the term.
+
+        An amended line often states one end only (a replacement runs from the
+        effective date to the term's end; the line it replaces ends the day before).
+        """
+        sources = [s for s in (line, fallback) if s is not None]
+        start = next((s.service_start for s in sources if s.service_start), self.terms.start_date)
+        end = next((s.service_end for s in sources if s.service_end), self.terms.end_date)
+        if start is None or end is None or end < start:
+            return None
+        return Period(start, end)
 
     def _list_price(self, line: ContractLine | None, product: Product) -> Decimal | None:
         if line is not None and line.list_price is not None:
