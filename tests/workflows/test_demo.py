@@ -96,6 +96,14 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     assert revenue["months"][0] == "2025-05" and revenue["months"][-1] == "2026-11"
     assert len(revenue["months"]) == 19
     assert (revenue["rerun_postings"], revenue["parked"]) == (0, [])
+    # every applied amendment of a booked contract is assessed as a contract modification:
+    # 4 applied, one of them to the doubtful customer's NWDE-OF-000105 (not booked)
+    assert sum(revenue["modifications"].values()) == 3, revenue["modifications"]
+    assert set(revenue["modifications"]) <= {
+        "separate_contract",
+        "prospective",
+        "cumulative_catch_up",
+    }
     # billed in November = the issued documents' own net totals (invoices less credit notes)
     assert revenue["reconciled"]
     assert [(c["entity"], c["billed"], c["documents_net"]) for c in revenue["reconciliation"]] == [

@@ -98,13 +98,15 @@ from billops.domain.revenue import (
     RevenuePlan,
     contract_balances,
     period_journals,
-    plan_revenue,
 )
+from billops.domain.revenue.amended import AppliedAmendment, plan_amended
 from billops.errors import BillopsError, Conflict, InvalidInput, NotFound
 from billops.workflows.setup import amended_terms, check_effective, stored_catalogue
 
 __all__ = [
     "CHUNK_CONTRACTS",
+    "ContractHistory",
+    "Explained",
     "PeriodClosed",
     "RevenueRun",
     "RevenueRunRefused",
@@ -112,8 +114,11 @@ __all__ = [
     "RollforwardRow",
     "Waterfall",
     "WaterfallRow",
+    "applied_amendment",
     "billed_amounts",
+    "contract_histories",
     "contract_terms",
+    "explain",
     "journals",
     "next_month",
     "revenue_run",
@@ -174,8 +179,39 @@ def _chunks(items: Sequence[_Booked], size: int) -> Iterator[Sequence[_Booked]]:
         yield items[start : start + size]
 
 
+@dataclass(frozen=True)
+class ContractHistory:
+    """A contract's latest approved version and the amendments applied to it, in order."""
+
+    base: ContractTerms
+    amendments: tuple[AppliedAmendment, ...] = ()
+
+    @property
+    def terms(self) -> ContractTerms:
+        """The terms as the last amendment left them."""
+        return self.amendments[-1].terms_after if self.amendments else self.base
+
+    def plan(self, catalogue: Catalogue, events: Events, day: date) -> RevenuePlan:
+        """The revenue plan on ``day``, each amendment assessed as a modification."""
+        return plan_amended(self.base, self.amendments, catalogue, events, as_of=day)
+
+
+def applied_amendment(current: ContractTerms, amendment: ContractTerms) -> AppliedAmendment:
+    """``amendment`` applied to ``current`` as setup applies it, for revenue to assess."""
+    effective = check_effective(current, amendment)
+    replaced = frozenset(line.replaces for line in amendment.lines if line.replaces is not None)
+    return AppliedAmendment(
+        amendment.contract_id, effective, amended_terms(current, amendment), replaced
+    )
+
+
 def contract_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, ContractTerms]:
     """Each contract's latest approved version with its applied amendments (two queries)."""
+    return {cid: h.terms for cid, h in contract_histories(session, contract_ids).items()}
+
+
+def contract_histories(session: Session, contract_ids: Sequence[str]) -> dict[str, ContractHistory]:
+    """Each contract's latest approved version and its applied amendments (two queries)."""
     approvals, versions = ContractApprovalRow, ContractVersionRow
     latest = (
         select(approvals.contract_id, func.max(approvals.contract_version).label("version"))
@@ -190,6 +226,7 @@ def contract_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, C
         )
     )
     base = {cid: ContractTerms.model_validate(image) for cid, image in rows}
+    applied_to: dict[str, list[AppliedAmendment]] = {}
     applied = session.execute(
         select(AppliedAmendmentRow.contract_id, versions.terms)
         .join(
@@ -203,9 +240,12 @@ def contract_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, C
     for contract_id, image in applied:
         if contract_id in base:
             amendment = ContractTerms.model_validate(image)
-            check_effective(base[contract_id], amendment)
-            base[contract_id] = amended_terms(base[contract_id], amendment)
-    return base
+            done = applied_to.setdefault(contract_id, [])
+            current = done[-1].terms_after if done else base[contract_id]
+            done.append(applied_amendment(current, amendment))
+    return {
+        cid: ContractHistory(terms, tuple(applied_to.get(cid, ()))) for cid, terms in base.items()
+    }
 
 
 def _line_id(item_key: str) -> str:
@@ -377,6 +417,8 @@ class RevenueRun:
     parked: list[dict[str, str]] = field(default_factory=list)  # contract, reason
     conflicts: list[str] = field(default_factory=list)  # contracts another run posted first
     first_run: list[str] = field(default_factory=list)  # entities running the month first time
+    # applied amendments of the contracts planned, by how each was accounted for (IFRS 15.20-21)
+    modifications: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -396,6 +438,7 @@ class RevenueRun:
             "catch_up_postings": self.catch_up_postings,
             "parked": self.parked,
             "conflicts": self.conflicts,
+            "modifications": self.modifications,
             "changed": self.changed,
         }
 
@@ -408,10 +451,6 @@ def plan_fingerprint(plan: RevenuePlan) -> str:
     ]
     parts += [f"{a.obligation_id}|{a.allocated.amount:f}" for a in plan.allocation.lines]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _plan(terms: ContractTerms, catalogue: Catalogue, events: Events, day: date) -> RevenuePlan:
-    return plan_revenue(terms, catalogue, events, as_of=day)
 
 
 def _not_started(terms: ContractTerms, events: Events, day: date) -> bool:
@@ -514,7 +553,7 @@ def _compute_chunk(
     run: RevenueRun,
 ) -> list[_ContractChange]:
     ids = [b.contract_id for b in chunk]
-    terms = contract_terms(session, ids)
+    histories = contract_histories(session, ids)
     events = EventStore(session, "reader").by_contract(ids)
     store = RevenueStore(session, "reader")
     posted = _postings_by_contract(store.postings(ids))
@@ -526,7 +565,7 @@ def _compute_chunk(
     changes: list[_ContractChange] = []
     for booked in chunk:
         cid = booked.contract_id
-        found = terms.get(cid)
+        found = histories.get(cid)
         mine = posted.get(cid, [])
         if found is None:
             run.parked.append({"contract": cid, "reason": "no approved version"})
@@ -537,10 +576,17 @@ def _compute_chunk(
             continue
         contract_events = events.get(cid, NO_EVENTS)
         run.contracts += 1
-        if not mine and not billed.get(cid) and _not_started(found, contract_events, period.end):
+        if (
+            not mine
+            and not billed.get(cid)
+            and _not_started(found.terms, contract_events, period.end)
+        ):
             continue
         try:
-            plan = _plan(found, catalogue, contract_events, period.end)
+            plan = found.plan(catalogue, contract_events, period.end)
+            for modification in plan.modifications:
+                kind = modification.kind.value
+                run.modifications[kind] = run.modifications.get(kind, 0) + 1
             new = _new_postings(plan, mine, period, plan_fingerprint(plan))
             schedule = posted_schedule(cid, plan.currency, [*mine, *new])
             entries = period_journals(
@@ -769,6 +815,44 @@ class Waterfall:
         }
 
 
+@dataclass(frozen=True)
+class Explained:
+    """A stored contract's revenue plan on a day, and whether it is booked."""
+
+    plan: RevenuePlan
+    booked: bool
+    amendments: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"booked": self.booked, "amendments": list(self.amendments), **self.plan.as_dict()}
+
+
+def explain(database: Database, contract_id: str, as_of: date) -> Explained:
+    """The revenue plan of a set-up contract on ``as_of``, amendments assessed (nothing stored).
+
+    Raises ``NotFound`` for a contract with no approved version.
+    """
+    with database.sessions() as session:
+        histories = contract_histories(session, [contract_id])
+        history = histories.get(contract_id)
+        if history is None:
+            raise NotFound(
+                f"contract {contract_id} has no approved version",
+                field="contract",
+                value=contract_id,
+                hint="`billops contract list` shows the contracts; approve one before setup",
+            )
+        catalogue = stored_catalogue(session)
+        events = EventStore(session, "reader").by_contract([contract_id])
+        booked = session.scalar(
+            select(func.count())
+            .select_from(BookingRow)
+            .where(BookingRow.contract_id == contract_id, BookingRow.status == "booked")
+        )
+    plan = history.plan(catalogue, events.get(contract_id, NO_EVENTS), as_of)
+    return Explained(plan, bool(booked), tuple(a.amendment_id for a in history.amendments))
+
+
 def _locales(session: Session) -> dict[str, str]:
     return {e.code: e.locale for e in LegalEntities(session, "reader").list()}
 
@@ -806,14 +890,14 @@ def waterfall(
     for chunk in _chunks(booked, chunk_contracts):
         with database.sessions() as session:
             ids = [b.contract_id for b in chunk]
-            terms = contract_terms(session, ids)
+            histories = contract_histories(session, ids)
             events = EventStore(session, "reader").by_contract(ids)
         for booked_contract in chunk:
             cid = booked_contract.contract_id
-            if cid not in terms:
+            if cid not in histories:
                 continue
             try:
-                plan = _plan(terms[cid], catalogue, events.get(cid, NO_EVENTS), day)
+                plan = histories[cid].plan(catalogue, events.get(cid, NO_EVENTS), day)
             except BillopsError as exc:
                 parked.append({"contract": cid, "reason": exc.describe()})
                 continue

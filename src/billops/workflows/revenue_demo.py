@@ -291,6 +291,13 @@ def demo_revenue_step(
     )
     if rerun is not None:
         say(f"   {label} run again: {rerun.postings} new postings (idempotent)")
+    modifications = rerun.modifications if rerun is not None else {}
+    if modifications:
+        say(
+            "   amendments assessed as contract modifications (IFRS 15.20-21): "
+            + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(modifications.items()))
+            + "; the criterion of each: `billops revenue explain CONTRACT`"
+        )
     report = waterfall(database, next_month(demo_month), 12)
     _say_waterfall(report, say)
     forward = rollforward(database, demo_month)
@@ -339,6 +346,7 @@ def demo_revenue_step(
         "months": [m.start.strftime("%Y-%m") for m in months],
         "postings": posted,
         "rerun_postings": None if rerun is None else rerun.postings,
+        "modifications": modifications,
         "parked": sorted(parked),
         "waterfall": report.as_dict(),
         "rollforward": forward.as_dict(),

@@ -100,6 +100,7 @@ class AllocationMethod(StrEnum):
     RESIDUAL = "residual"  # IFRS 15.79(c)
     AS_INCURRED = "as_incurred"  # IFRS 15.85 and B16
     VARIABLE_ONLY = "variable_only"  # only variable consideration tied to it (IFRS 15.85)
+    MODIFIED = "modified"  # set by a contract modification (IFRS 15.20-21): see its explanation
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ __all__ = [
     "ObligationPosition",
     "Reallocation",
     "assess_modification",
+    "classify_modification",
 ]
 
 
@@ -98,7 +99,10 @@ class ContractModification:
     ``credit_for_transferred`` is a concession for goods already
     transferred, recognised as a reduction of revenue at once.
     ``remaining_distinct`` says whether the goods not yet transferred are
-    distinct from those transferred (IFRS 15.21).
+    distinct from those transferred (IFRS 15.21), ``not_distinct_reason``
+    why not. ``replaces`` names the promised obligations whose remaining
+    goods the amendment replaces (a changed quantity or price of goods
+    already promised: never a separate contract).
     """
 
     modification_id: str
@@ -107,6 +111,8 @@ class ContractModification:
     price_change: Money | None = None
     credit_for_transferred: Money | None = None
     remaining_distinct: bool = True
+    replaces: tuple[str, ...] = ()
+    not_distinct_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +175,9 @@ def assess_modification(
             value=str(modification.effective_date),
             hint="a modification changes a contract in force: check its effective date",
         )
-    if not positions:
+    if not positions and not modification.added:
         raise InvalidInput("the modified contract has no obligations", field=f"{where}.positions")
-    currency = positions[0].allocated.currency
+    currency = (positions[0].allocated if positions else modification.added[0].price).currency
     zero = Money.zero(currency)
     for money in _amounts(positions, modification):
         if money.currency != currency:
@@ -183,18 +189,40 @@ def assess_modification(
     credit = modification.credit_for_transferred or zero
     added_price = sum_money((a.price for a in modification.added), currency)
     change = modification.price_change or zero
-    separate, why = _separate_contract(modification, currency)
-    if separate:
+    kind, criterion = classify_modification(modification)
+    if kind is ModificationKind.SEPARATE_CONTRACT:
         return ModificationAssessment(
             modification.modification_id,
-            ModificationKind.SEPARATE_CONTRACT,
-            why,
+            kind,
+            criterion,
             -credit,
             tuple(_split_added(modification.added, added_price)),
         )
+    if kind is ModificationKind.PROSPECTIVE:
+        return _prospective(modification, positions, criterion, added_price, change, credit)
+    return _catch_up(modification, positions, criterion, added_price, change, credit)
+
+
+def classify_modification(modification: ContractModification) -> tuple[ModificationKind, str]:
+    """How ``modification`` is accounted for, and the criterion that decided, as text.
+
+    IFRS 15.20 first (separate contract), then 15.21(a) (prospective) when
+    the remaining goods are distinct from those transferred, else 15.21(b).
+    """
+    separate, why = _separate_contract(modification)
+    if separate:
+        return ModificationKind.SEPARATE_CONTRACT, why
     if modification.remaining_distinct:
-        return _prospective(modification, positions, why, added_price, change, credit)
-    return _catch_up(modification, positions, why, added_price, change, credit)
+        return ModificationKind.PROSPECTIVE, (
+            f"{why}; IFRS 15.21(a): the remaining goods are distinct from those transferred: "
+            "prospective, as a termination of the old contract and a new contract"
+        )
+    reason = modification.not_distinct_reason or (
+        "the remaining goods are not distinct, they are part of one obligation partly satisfied"
+    )
+    return ModificationKind.CUMULATIVE_CATCH_UP, (
+        f"{why}; IFRS 15.21(b): {reason}: cumulative catch-up"
+    )
 
 
 def _amounts(
@@ -211,9 +239,14 @@ def _amounts(
     return amounts
 
 
-def _separate_contract(modification: ContractModification, currency: str) -> tuple[bool, str]:
+def _separate_contract(modification: ContractModification) -> tuple[bool, str]:
     """IFRS 15.20 (a) and (b), with the reason it holds or fails."""
     added = modification.added
+    if modification.replaces:
+        return False, (
+            f"IFRS 15.20 does not apply: the amendment replaces what remains of "
+            f"{', '.join(modification.replaces)} (it changes goods already promised)"
+        )
     if not added:
         return False, "IFRS 15.20 does not apply: the amendment adds no goods or services"
     not_distinct = [a.description for a in added if not a.distinct]
@@ -225,6 +258,7 @@ def _separate_contract(modification: ContractModification, currency: str) -> tup
     unpriced = [a.description for a in added if a.ssp is None]
     if unpriced:
         return False, f"IFRS 15.20(b) cannot hold: no SSP is known for {', '.join(unpriced)}"
+    currency = added[0].price.currency
     price = sum_money((a.price for a in added), currency)
     ssp = sum_money((a.ssp for a in added if a.ssp is not None), currency)
     if modification.price_change is not None and not modification.price_change.is_zero():
@@ -296,12 +330,8 @@ def _prospective(
         )
         for name, weight, share in zip(names, weights, shares, strict=True)
     )
-    criterion = (
-        f"{why}; IFRS 15.21(a): the remaining goods are distinct from those transferred: "
-        "prospective, as a termination of the old contract and a new contract"
-    )
     return ModificationAssessment(
-        modification.modification_id, ModificationKind.PROSPECTIVE, criterion, -credit, reallocated
+        modification.modification_id, ModificationKind.PROSPECTIVE, why, -credit, reallocated
     )
 
 
@@ -332,10 +362,7 @@ def _catch_up(
     new_price = position.allocated + added_price + change
     cumulative = (new_price * progress).round()
     catch_up = cumulative - position.recognised
-    criterion = (
-        f"{why}; IFRS 15.21(b): the remaining goods are not distinct, they are part of one "
-        "obligation partly satisfied: cumulative catch-up"
-    )
+    criterion = why
     explanation = (
         f"new price {amount_text(new_price)} x progress {progress:f} = "
         f"{amount_text(cumulative)}, less recognised {amount_text(position.recognised)}: "

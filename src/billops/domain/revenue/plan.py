@@ -54,6 +54,7 @@ from billops.domain.revenue.allocation import (
     allocate_transaction_price,
     standalone_selling_prices,
 )
+from billops.domain.revenue.modifications import ModificationAssessment
 from billops.domain.revenue.obligations import Obligation, identify_obligations
 from billops.domain.revenue.policy import RevenuePolicy
 from billops.domain.revenue.price import (
@@ -90,6 +91,7 @@ class RevenuePlan:
     allocation: Allocation
     schedule: RecognitionSchedule
     findings: tuple[Finding, ...] = ()
+    modifications: tuple[ModificationAssessment, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready data: what ``billops revenue preview --json`` prints."""
@@ -113,6 +115,7 @@ class RevenuePlan:
             "allocation": self.allocation.as_dict(),
             "recognition": self.schedule.as_dict(),
             "findings": [f.as_dict() for f in self.findings],
+            "modifications": [m.as_dict() for m in self.modifications],
         }
 
 

@@ -1,11 +1,15 @@
 """``billops revenue``: revenue recognition (IFRS 15 / ASC 606) of a contract.
 
-- ``billops revenue preview FILE [--catalog FILE] [--events FILE ...] [--as-of DATE]
-  [--residual SKU ...] [--json]``: the performance obligations, transaction price,
-  allocation (with the SSP, ratio and arithmetic of each obligation) and monthly
-  recognition schedule a contract (JSON/YAML, or a document read by extraction)
-  would get; nothing is stored. The catalogue is the demo company's unless
-  ``--catalog`` names a file.
+- ``billops revenue preview FILE [--amendment FILE ...] [--catalog FILE] [--events FILE ...]
+  [--as-of DATE] [--residual SKU ...] [--json]``: the performance obligations,
+  transaction price, allocation (with the SSP, ratio and arithmetic of each
+  obligation) and monthly recognition schedule a contract (JSON/YAML, or a
+  document read by extraction) would get, each ``--amendment`` applied in order
+  and assessed as a contract modification (IFRS 15.20-21, the deciding
+  criterion printed); nothing is stored. The catalogue is the demo company's
+  unless ``--catalog`` names a file.
+- ``billops revenue explain ID [--as-of DATE] [--json]``: the same for a set-up
+  contract as stored, with its applied amendments and whether it is booked.
 - ``billops revenue ready ID``, ``judge ID --criterion C --reason TEXT``,
   ``approve-judgement ID --criterion C``, ``book ID``: booking readiness
   (IFRS 15.9 step 1) and booking, with maker-checker judgements
@@ -34,10 +38,13 @@ from billops.adapters.event_files import read_event_file
 from billops.demo.catalog import catalog as demo_catalog
 from billops.domain.catalog import Catalogue, parse_catalogue
 from billops.domain.events import Events
-from billops.domain.revenue import RevenuePlan, RevenuePolicy, plan_revenue
+from billops.domain.revenue import RevenuePlan, RevenuePolicy
+from billops.domain.revenue.amended import AppliedAmendment, plan_amended
 from billops.interfaces.cli import revenue_booking, revenue_run
 from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.setup import AS_OF_HELP, _as_of, _load_terms
+from billops.interfaces.cli.state import state
+from billops.workflows.revenue import applied_amendment, explain
 
 __all__ = ["app"]
 
@@ -66,14 +73,25 @@ def preview_command(
     residual: list[str] = typer.Option(
         [], "--residual", help="SKU whose SSP is highly variable: residual approach (repeatable)."
     ),
+    amendment: list[Path] = typer.Option(
+        [],
+        "--amendment",
+        help="An amendment of the contract (.json/.yaml or a document), applied in order "
+        "(repeatable).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Obligations, price, allocation and monthly revenue of a contract; nothing stored."""
     terms = _load_terms(file)
     catalogue = _catalogue(catalog)
     recorded = Events.of(e for path in events for e in read_event_file(path))
-    plan = plan_revenue(
+    applied: list[AppliedAmendment] = []
+    for path in amendment:
+        current = applied[-1].terms_after if applied else terms
+        applied.append(applied_amendment(current, _load_terms(path)))
+    plan = plan_amended(
         terms,
+        applied,
         catalogue,
         recorded,
         as_of=_as_of(as_of),
@@ -85,9 +103,29 @@ def preview_command(
     _print_plan(plan)
 
 
+@app.command("explain")
+def explain_command(
+    ctx: typer.Context,
+    contract_id: str = typer.Argument(..., help="A set-up contract's id."),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A stored contract's revenue plan, its amendments assessed as modifications."""
+    explained = explain(state(ctx).database(), contract_id, _as_of(as_of))
+    if as_json:
+        emit_json(explained.as_dict())
+        return
+    amendments = ", ".join(explained.amendments) or "none"
+    say(
+        f"{contract_id}: {'booked' if explained.booked else 'NOT booked'} for revenue "
+        f"(`billops revenue ready {contract_id}`); applied amendments: {amendments}"
+    )
+    _print_plan(explained.plan)
+
+
 def _print_plan(plan: RevenuePlan) -> None:
     allocation = {line.obligation_id: line for line in plan.allocation.lines}
-    say(f"revenue preview of {plan.contract_id} on {plan.as_of} ({plan.currency})")
+    say(f"revenue plan of {plan.contract_id} on {plan.as_of} ({plan.currency})")
     say(f"transaction price: {plan.transaction_price.explanation()}")
     table(
         "obligations and allocation",
@@ -127,6 +165,19 @@ def _print_plan(plan: RevenuePlan) -> None:
         say(f"   pending {pending.obligation_id}: {pending.amount.amount:,f} ({pending.reason})")
     for finding in plan.findings:
         say(f"   {finding.severity.value} {finding.rule_id}: {finding.message}")
+    for modification in plan.modifications:
+        say(
+            f"modification {modification.modification_id}: "
+            f"{modification.kind.value.replace('_', ' ')}"
+            + (
+                f", adjustment {modification.adjustment.amount:,f}"
+                if not modification.adjustment.is_zero()
+                else ""
+            )
+        )
+        say(f"   criterion: {modification.criterion}")
+        for part in modification.reallocated:
+            say(f"   {part.name}: {part.amount.amount:,f} ({part.explanation})")
 
 
 revenue_booking.register(app)

@@ -66,6 +66,14 @@ def print_run(run: RevenueRun, locales: dict[str, str]) -> None:
             )
     if rows:
         table(None, ["entity", "currency", "posted this run", "of which catch-up"], rows)
+    if run.modifications:
+        kinds = ", ".join(
+            f"{kind.replace('_', ' ')} {count}" for kind, count in sorted(run.modifications.items())
+        )
+        say(
+            f"   amendments assessed as contract modifications (IFRS 15.20-21): {kinds}; "
+            "`billops revenue explain CONTRACT` shows the criterion"
+        )
     for parked in run.parked:
         say(f"   parked {parked['contract']}: {parked['reason']}")
     for contract in run.conflicts:
