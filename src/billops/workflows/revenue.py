@@ -51,6 +51,7 @@ it billed several).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -419,6 +420,9 @@ class RevenueRun:
     first_run: list[str] = field(default_factory=list)  # entities running the month first time
     # applied amendments of the contracts planned, by how each was accounted for (IFRS 15.20-21)
     modifications: dict[str, int] = field(default_factory=dict)
+    # documents dated in a month already run, issued after it: journaled in this month
+    late_documents: list[dict[str, str]] = field(default_factory=list)  # the first 1,000
+    late_document_count: int = 0
 
     @property
     def changed(self) -> bool:
@@ -439,6 +443,8 @@ class RevenueRun:
             "parked": self.parked,
             "conflicts": self.conflicts,
             "modifications": self.modifications,
+            "late_documents": self.late_documents,
+            "late_document_count": self.late_document_count,
             "changed": self.changed,
         }
 
@@ -470,6 +476,7 @@ class _ContractChange:
     journals: list[JournalEntry] | None  # None: the stored ones stand
     reason: str
     stored: list[RevenueJournalEntryRow]  # the month's entries as read (their summary is audited)
+    late: list[tuple[str, date]] = field(default_factory=list)  # documents journaled late
 
 
 def _new_postings(
@@ -532,16 +539,60 @@ def _same_journals(stored: Sequence[RevenueJournalEntryRow], entries: Sequence[J
     bool
 ):  # fmt: skip
     def key_of(
-        entry_key: str, lines: Sequence[Mapping[str, Any]]
-    ) -> tuple[str, tuple[tuple[Any, ...], ...]]:
-        return entry_key, tuple(
-            (line["account"], line["debit"], line["credit"], line.get("obligation_id"))
-            for line in lines
+        entry_key: str, lines: Sequence[Mapping[str, Any]], documents: Sequence[str] | None
+    ) -> tuple[str, tuple[tuple[Any, ...], ...], tuple[str, ...] | None]:
+        return (
+            entry_key,
+            tuple(
+                (line["account"], line["debit"], line["credit"], line.get("obligation_id"))
+                for line in lines
+            ),
+            None if documents is None else tuple(documents),
         )
 
-    old = sorted(key_of(r.entry_key, r.lines) for r in stored)
-    new = sorted(key_of(e.entry_key, [line.as_dict() for line in e.lines]) for e in entries)
+    legacy = any(r.kind == "billing" and r.documents is None for r in stored)
+    old = sorted(
+        key_of(r.entry_key, r.lines, None if legacy else r.documents or None) for r in stored
+    )
+    new = sorted(
+        key_of(
+            e.entry_key,
+            [line.as_dict() for line in e.lines],
+            None if legacy else e.documents or None,
+        )
+        for e in entries
+    )
     return old == new
+
+
+def _late_documents(
+    billed: Sequence[BilledAmount],
+    entries: Sequence[tuple[str, list[str] | None]],
+    since: str,
+    period: Period,
+) -> dict[str, date]:
+    """Documents dated in an earlier month already run that no billing entry journaled.
+
+    ``entries`` are the contract's billing entries before ``period`` with
+    their documents (None: written before migration 0010, when an entry
+    journaled the documents dated in its month). Documents dated before
+    ``since``, the entity's first month run, are the previous system's.
+    """
+    covered: set[str] = set()
+    legacy: set[str] = set()
+    for month, documents in entries:
+        if documents is None:
+            legacy.add(month)
+        else:
+            covered.update(documents)
+    start = month_period(parse_period(since).start).start
+    return {
+        b.document: b.on
+        for b in billed
+        if start <= b.on < period.start
+        and b.document not in covered
+        and b.on.strftime("%Y-%m") not in legacy
+    }
 
 
 def _compute_chunk(
@@ -551,6 +602,7 @@ def _compute_chunk(
     catalogue: Catalogue,
     accounts: LedgerAccounts,
     run: RevenueRun,
+    first_months: Mapping[str, str],
 ) -> list[_ContractChange]:
     ids = [b.contract_id for b in chunk]
     histories = contract_histories(session, ids)
@@ -558,6 +610,30 @@ def _compute_chunk(
     store = RevenueStore(session, "reader")
     posted = _postings_by_contract(store.postings(ids))
     billed = _by_contract(billed_amounts(session, ids, through=period.end, taxed_from=period.start))
+    billing_entries = store.billing_documents(ids, month_text(period))
+    late: dict[str, dict[str, date]] = {}
+    for booked in chunk:
+        since = first_months.get(booked.entity_code)
+        found_late = (
+            _late_documents(
+                billed.get(booked.contract_id, []),
+                billing_entries.get(booked.contract_id, []),
+                since,
+                period,
+            )
+            if since is not None
+            else {}
+        )
+        if found_late:
+            late[booked.contract_id] = found_late
+    if late:
+        # A late document is journaled in this month: with its tax, read again for it.
+        retaxed = _by_contract(billed_amounts(session, sorted(late), through=period.end))
+        for cid, documents in late.items():
+            billed[cid] = [
+                dataclasses.replace(b, on=period.start) if b.document in documents else b
+                for b in retaxed.get(cid, [])
+            ]
     stored_journals: dict[str, list[RevenueJournalEntryRow]] = {}
     for row in store.journal_rows(month_text(period), contract_ids=ids):
         stored_journals.setdefault(row.contract_id, []).append(row)
@@ -611,6 +687,7 @@ def _compute_chunk(
                 None if same else list(entries),
                 f"revenue run of {month}",
                 stored_journals.get(cid, []),
+                [] if same else sorted(late.get(cid, {}).items()),
             )
         )
     return changes
@@ -685,6 +762,7 @@ def revenue_run(
         _check_scope(session, month_period_, entities)
         store = RevenueStore(session, actor, clock)
         started = [code for code in entities if store.start_run(code, month)]
+        first_months = {code: months[0] for code, months in store.run_periods().items() if months}
         catalogue = stored_catalogue(session)
     run = RevenueRun(month, entities, first_run=started)
     totals: dict[tuple[str, str], Money] = {}
@@ -692,7 +770,9 @@ def revenue_run(
     changed_entities: set[str] = set(started)
     for chunk in _chunks(booked, chunk_contracts):
         with database.sessions() as session:
-            changes = _compute_chunk(session, chunk, month_period_, catalogue, accounts, run)
+            changes = _compute_chunk(
+                session, chunk, month_period_, catalogue, accounts, run, first_months
+            )
         if not changes:
             continue
         try:
@@ -714,6 +794,16 @@ def revenue_run(
         for change in changes:
             run.posted_contracts += 1
             run.postings += len(change.postings)
+            run.late_document_count += len(change.late)
+            for document, dated in change.late:
+                if len(run.late_documents) < CATCH_UPS_LISTED:
+                    run.late_documents.append(
+                        {
+                            "contract": change.booked.contract_id,
+                            "document": document,
+                            "dated": dated.isoformat(),
+                        }
+                    )
             changed_entities.add(change.booked.entity_code)
             for p in change.postings:
                 key = (change.booked.entity_code, change.currency)

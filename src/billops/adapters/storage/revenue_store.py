@@ -426,6 +426,28 @@ class RevenueStore:
         query = query.order_by(RevenueJournalEntryRow.contract_id, RevenueJournalEntryRow.id)
         return list(self.session.execute(query).scalars())
 
+    def billing_documents(
+        self, contract_ids: Sequence[str], before: str
+    ) -> dict[str, list[tuple[str, list[str] | None]]]:
+        """Per contract: each billing entry before the month ``before``, with its documents."""
+        query = (
+            select(
+                RevenueJournalEntryRow.contract_id,
+                RevenueJournalEntryRow.period,
+                RevenueJournalEntryRow.documents,
+            )
+            .where(
+                RevenueJournalEntryRow.contract_id.in_(list(contract_ids)),
+                RevenueJournalEntryRow.period < before,
+                RevenueJournalEntryRow.kind == "billing",
+            )
+            .order_by(RevenueJournalEntryRow.contract_id, RevenueJournalEntryRow.period)
+        )
+        found: dict[str, list[tuple[str, list[str] | None]]] = {}
+        for contract_id, period, documents in self.session.execute(query):
+            found.setdefault(contract_id, []).append((period, documents))
+        return found
+
     def post(
         self,
         *,
@@ -512,6 +534,7 @@ def journal_row(
         credit_total=format(credits.amount, "f"),
         description=entry.description,
         lines=[line.as_dict() for line in entry.lines],
+        documents=list(entry.documents) if entry.kind.value == "billing" else None,
         posted_by=actor,
         posted_at=now,
     )

@@ -186,5 +186,8 @@ class RevenueJournalEntryRow(Base):
     credit_total: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    # a billing entry's invoices and credit notes (0010); NULL: written before 0010, when
+    # an entry journaled the documents dated in its month
+    documents: Mapped[list[str] | None] = mapped_column(JSONDocument, nullable=True)
     posted_by: Mapped[str] = mapped_column(String(200))
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -122,6 +122,9 @@ class JournalEntry:
 
     ``entry_key`` (contract, period, kind) identifies it across runs, so
     posting the same period twice can be refused by a unique key.
+    ``documents`` are the invoices and credit notes a billing entry
+    journals, so that a document is journaled once even when it is issued
+    after the month it is dated in was run.
     """
 
     entry_key: str
@@ -130,6 +133,7 @@ class JournalEntry:
     kind: JournalKind
     lines: tuple[JournalLine, ...]
     description: str
+    documents: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -177,6 +181,7 @@ class JournalEntry:
             "kind": self.kind.value,
             "description": self.description,
             "lines": [line.as_dict() for line in self.lines],
+            "documents": list(self.documents),
         }
 
 
@@ -248,7 +253,9 @@ def period_journals(
     """The billing, recognition and unbilled entries of one contract for ``period``. Pure.
 
     ``billed`` may hold other contracts' invoices; only this contract's are
-    used. A billed amount names its line; one naming several obligations (a
+    used. A document is journaled in the period its ``on`` date falls in
+    (the caller dates a late document, issued after its own month was run,
+    in the month being run). A billed amount names its line; one naming several obligations (a
     bundle) or none is split among them by allocated price (largest
     remainder). Raises ``InvalidInput`` for a billed amount in another
     currency.
@@ -304,6 +311,7 @@ def period_journals(
             _line(o.gl_revenue, from_unbilled, debit=False, memo=memo, obligation_id=oid)
         )
     month = period.start.strftime("%Y-%m")
+    documents = tuple(sorted({b.document for b in in_period if b.document}))
     entries: list[JournalEntry] = []
     for kind, lines, text in (
         (JournalKind.BILLING, billing, "invoices of the period"),
@@ -320,6 +328,7 @@ def period_journals(
                     kind=kind,
                     lines=kept,
                     description=f"{contract_id} {month}: {text}",
+                    documents=documents if kind is JournalKind.BILLING else (),
                 )
             )
     return tuple(entries)

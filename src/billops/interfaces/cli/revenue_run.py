@@ -74,6 +74,15 @@ def print_run(run: RevenueRun, locales: dict[str, str]) -> None:
             f"   amendments assessed as contract modifications (IFRS 15.20-21): {kinds}; "
             "`billops revenue explain CONTRACT` shows the criterion"
         )
+    if run.late_document_count:
+        shown = ", ".join(
+            f"{d['document']} ({d['contract']}, dated {d['dated']})" for d in run.late_documents[:5]
+        )
+        more = run.late_document_count - min(5, len(run.late_documents))
+        say(
+            f"   {run.late_document_count} document(s) dated in a month already run, issued "
+            f"after it, journaled in {run.period}: {shown}" + (f" and {more} more" if more else "")
+        )
     for parked in run.parked:
         say(f"   parked {parked['contract']}: {parked['reason']}")
     for contract in run.conflicts:
