@@ -1,4 +1,7 @@
-"""An invoice issued after its month was run is journaled once, in the month run next.
+"""Billing journal entries: late documents journaled once, the entity's own accounts.
+
+An invoice issued after its month was run is journaled once, in the month run
+next; the receivable and tax accounts are the entity's policy's.
 
 Northwind's OF-B-1 (``run_support``): 10 seats x 45.00 a month, billed monthly
 in advance, German VAT 19 %: January's invoice is 450.00 + 85.50 = 535.50.
@@ -9,11 +12,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.tables_billing import InvoiceRow
 from billops.adapters.storage.tables_revenue import RevenueJournalEntryRow
+from billops.domain.policy import LedgerPolicy, Policy
 from billops.workflows.revenue import revenue_run
 
 from . import run_support as rs
@@ -104,3 +110,19 @@ def test_the_run_names_the_late_documents(cli, db: Database) -> None:  # type: i
         f"1 document(s) dated in a month already run, issued after it, journaled in 2026-02: "
         f"{number} (OF-B-1, dated 2026-01-01)"
     ) in result.stdout
+
+
+def test_the_receivable_and_tax_accounts_come_from_the_entitys_policy(db: Database) -> None:
+    rs.company(db)
+    rs.bill(db, date(2026, 1, 1))
+    chart = Policy(ledger=LedgerPolicy(receivable="110000", tax_payable="177100"))
+    revenue_run(db, "2026-01", actor="rev", policy=lambda entity: chart)
+    lines, _ = _billing(db)["2026-01"]
+    assert lines["110000"] == ("535.50", "0.00")
+    assert lines["177100"] == ("0.00", "85.50")
+    assert "1200" not in lines and "2300" not in lines
+
+
+def test_a_ledger_account_that_is_not_an_account_number_is_refused() -> None:
+    with pytest.raises(ValidationError, match="receivable"):
+        LedgerPolicy(receivable="11 00; DROP")

@@ -86,6 +86,7 @@ __all__ = [
     "CurrencyPolicy",
     "DatesPolicy",
     "DiscountPolicy",
+    "LedgerPolicy",
     "PaymentTermsPolicy",
     "Policy",
     "PolicyInvalid",
@@ -386,6 +387,25 @@ class BookingPolicy(FrozenModel):
     )
 
 
+class LedgerPolicy(FrozenModel):
+    """The entity's own ledger accounts in revenue journal entries (the products carry the rest)."""
+
+    receivable: str = Field(
+        default="1200",
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Accounts receivable: debited with each invoice's gross amount.",
+    )
+    tax_payable: str = Field(
+        default="2300",
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Output tax payable: credited with each invoice's tax.",
+    )
+
+
 class SlaPolicy(FrozenModel):
     """Hours a finding may wait in each route's work queue."""
 
@@ -421,6 +441,7 @@ class Policy(FrozenModel):
     rate_card: RateCardPolicy = Field(default_factory=RateCardPolicy)
     tax: TaxPolicy = Field(default_factory=TaxPolicy)
     booking: BookingPolicy = Field(default_factory=BookingPolicy)
+    ledger: LedgerPolicy = Field(default_factory=LedgerPolicy)
     severities: dict[str, SeverityOrOff] = Field(
         default_factory=dict,
         description="Rule id -> error | warning | info | off (off: the rule does not run).",

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -90,6 +90,7 @@ from billops.domain.contract import ContractTerms
 from billops.domain.events import Events
 from billops.domain.invoices import DocumentKind, InvoiceStatus
 from billops.domain.money import Money, allocate, sum_money
+from billops.domain.policy import Policy
 from billops.domain.revenue import (
     BilledAmount,
     JournalEntry,
@@ -600,7 +601,7 @@ def _compute_chunk(
     chunk: Sequence[_Booked],
     period: Period,
     catalogue: Catalogue,
-    accounts: LedgerAccounts,
+    ledgers: Mapping[str, LedgerAccounts],
     run: RevenueRun,
     first_months: Mapping[str, str],
 ) -> list[_ContractChange]:
@@ -671,7 +672,7 @@ def _compute_chunk(
                 schedule,
                 billed.get(cid, []),
                 period,
-                accounts,
+                ledgers.get(booked.entity_code) or LedgerAccounts(),
             )
         except BillopsError as exc:
             run.parked.append({"contract": cid, "reason": exc.describe()})
@@ -739,15 +740,20 @@ def revenue_run(
     actor: str,
     entity: str | None = None,
     accounts: LedgerAccounts | None = None,
+    policy: PolicySource | None = None,
     chunk_contracts: int = CHUNK_CONTRACTS,
     clock: Clock = utc_now,
 ) -> RevenueRun:
-    """Recognise ``period`` for the booked contracts (module docstring); idempotent."""
+    """Recognise ``period`` for the booked contracts (module docstring); idempotent.
+
+    The receivable and tax accounts of the journals are ``accounts`` when
+    given, else each entity's policy's (``ledger``; the default policy's
+    when no policy is given).
+    """
     month_period_ = _month(period) if isinstance(period, str) else period
     if not actor.strip():
         raise InvalidInput("who is running revenue is required", field="BILLOPS_ACTOR")
     month = month_text(month_period_)
-    accounts = accounts or LedgerAccounts()
     with database.transaction() as session:
         known = sorted(e.code for e in LegalEntities(session, "reader").list())
         if entity is not None and entity not in known:
@@ -765,13 +771,14 @@ def revenue_run(
         first_months = {code: months[0] for code, months in store.run_periods().items() if months}
         catalogue = stored_catalogue(session)
     run = RevenueRun(month, entities, first_run=started)
+    ledgers = {code: accounts or _ledger_accounts(policy, code) for code in entities}
     totals: dict[tuple[str, str], Money] = {}
     catch_ups: dict[tuple[str, str], Money] = {}
     changed_entities: set[str] = set(started)
     for chunk in _chunks(booked, chunk_contracts):
         with database.sessions() as session:
             changes = _compute_chunk(
-                session, chunk, month_period_, catalogue, accounts, run, first_months
+                session, chunk, month_period_, catalogue, ledgers, run, first_months
             )
         if not changes:
             continue
@@ -842,6 +849,17 @@ def revenue_run(
         for code in sorted(changed_entities):
             store.finish_run(code, month, _entity_summary(run, code))
     return run
+
+
+PolicySource = Policy | Callable[[str | None], Policy]
+
+
+def _ledger_accounts(policy: PolicySource | None, entity_code: str) -> LedgerAccounts:
+    """The entity's receivable and tax accounts, from its policy (``ledger``)."""
+    if policy is None:
+        policy = Policy()
+    found = policy if isinstance(policy, Policy) else policy(entity_code)
+    return LedgerAccounts(found.ledger.receivable, found.ledger.tax_payable)
 
 
 def _entity_summary(run: RevenueRun, code: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from billops.domain.l10n import format_amount
 from billops.domain.money import Money
 from billops.errors import InvalidInput
 from billops.interfaces.cli.output import emit_json, say, table
+from billops.interfaces.cli.policy import policy_source
 from billops.interfaces.cli.state import state
 from billops.workflows.revenue import (
     RevenueRun,
@@ -167,7 +168,11 @@ def run_command(
     app_state = state(ctx)
     month = parse_period(period)
     outcome = revenue_run(
-        app_state.database(), month, actor=app_state.settings.actor, entity=entity
+        app_state.database(),
+        month,
+        actor=app_state.settings.actor,
+        entity=entity,
+        policy=policy_source(),
     )
     if as_json:
         emit_json(outcome.as_dict())
