@@ -147,3 +147,65 @@ def test_revenue_preview_accepts_a_residual_candidate(cli, tmp_path: Path) -> No
 
 def test_revenue_preview_of_a_missing_file_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad(cli("revenue", "preview", str(tmp_path / "nope.yaml")), "nope.yaml")
+
+
+AMENDMENT = {
+    "contract_id": "AM-REV-1",
+    "document_type": "amendment",
+    "amends": "OF-REV-1",
+    "supplier": {"code": "NWUS", "name": "Northwind Cloud"},
+    "customer": {"code": "C000101", "name": "Globex"},
+    "currency": "USD",
+    "effective_date": "2026-07-01",
+    "start_date": "2026-07-01",
+    "end_date": "2026-12-31",
+    "lines": [
+        line(
+            "L1",
+            "NW-SUB-PRO",
+            "subscription",
+            "1215.00",
+            quantity=5,
+            unit_price="40.50",
+            service_start="2026-07-01",
+            service_end="2026-12-31",
+        )
+    ],
+}
+
+
+def test_revenue_preview_assesses_an_amendment_and_prints_the_criterion(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    base = _write(tmp_path, ORDER_FORM)
+    change = tmp_path / "amendment.yaml"
+    change.write_text(yaml.safe_dump(AMENDMENT, sort_keys=False), encoding="utf-8")
+    result = cli("revenue", "preview", str(base), "--amendment", str(change), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    (modification,) = data["modifications"]
+    # 5 seats x 40.50 x 6 months = 1,215.00, inside the SSP range 36..45 a seat a month
+    assert modification["kind"] == "separate_contract"
+    lines = {x["obligation_id"]: x["allocated"]["amount"] for x in data["allocation"]["lines"]}
+    assert lines["AM-REV-1.L1"] == "1215.00"
+    assert lines["L1"] == "5013.78"  # the order form's own allocation, untouched
+    assert data["transaction_price"]["total"]["amount"] == "32215.00"
+    table = cli("revenue", "preview", str(base), "--amendment", str(change))
+    assert "modification AM-REV-1: separate contract" in table.stdout
+    assert "criterion: IFRS 15.20: the added goods are distinct (a) and priced" in table.stdout
+
+
+def test_revenue_preview_of_an_amendment_outside_the_term_is_one_error_line(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    change = tmp_path / "amendment.yaml"
+    late = dict(
+        AMENDMENT, effective_date="2027-02-01", start_date="2027-02-01", end_date="2027-06-30"
+    )
+    change.write_text(yaml.safe_dump(late, sort_keys=False), encoding="utf-8")
+    bad(
+        cli("revenue", "preview", str(_write(tmp_path, ORDER_FORM)), "--amendment", str(change)),
+        "effective_date",
+        "2027-02-01",
+        "outside the term",
+    )

@@ -292,8 +292,12 @@ def _shape(
             shape.stops.append(oid)
             continue
         old_end, new_end = o.service_period.end, later.service_period.end
+        first = max(effective, later.service_period.start)
+        if first > min(old_end, new_end):
+            shape.problem = f"obligation {oid}'s service moves outside what remained of it"
+            continue
         shape.continuing[oid] = later
-        rest = Period(max(effective, later.service_period.start), min(old_end, new_end))
+        rest = Period(first, min(old_end, new_end))
         shape.segments.append(_segment(oid, oid, later, rest, None))
         if new_end > old_end:
             extension = Period(max(effective, old_end + _ONE_DAY), new_end)
