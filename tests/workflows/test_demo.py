@@ -99,6 +99,9 @@ def test_the_demo_loads_everything_and_a_rerun_changes_nothing(tmp_path: Path) -
     # every applied amendment of a booked contract is assessed as a contract modification:
     # 4 applied, one of them to the doubtful customer's NWDE-OF-000105 (not booked)
     assert sum(revenue["modifications"].values()) == 3, revenue["modifications"]
+    # the fixed-fee SOWs' monthly effort reports (the input method), one estimate revised
+    assert revenue["effort_reports"]["obligations"] >= 1
+    assert revenue["effort_reports"]["revised"] == 1
     assert set(revenue["modifications"]) <= {
         "separate_contract",
         "prospective",

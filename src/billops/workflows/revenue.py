@@ -103,6 +103,7 @@ from billops.domain.revenue import (
 )
 from billops.domain.revenue.amended import AppliedAmendment, plan_amended
 from billops.errors import BillopsError, Conflict, InvalidInput, NotFound
+from billops.workflows.revenue_estimates import NO_ESTIMATES, Estimates, estimates_by_contract
 from billops.workflows.setup import amended_terms, check_effective, stored_catalogue
 
 __all__ = [
@@ -193,9 +194,24 @@ class ContractHistory:
         """The terms as the last amendment left them."""
         return self.amendments[-1].terms_after if self.amendments else self.base
 
-    def plan(self, catalogue: Catalogue, events: Events, day: date) -> RevenuePlan:
-        """The revenue plan on ``day``, each amendment assessed as a modification."""
-        return plan_amended(self.base, self.amendments, catalogue, events, as_of=day)
+    def plan(
+        self,
+        catalogue: Catalogue,
+        events: Events,
+        day: date,
+        estimates: Estimates = NO_ESTIMATES,
+    ) -> RevenuePlan:
+        """The revenue plan on ``day``: amendments assessed as modifications, with finance's
+        estimates dated on or before ``day``."""
+        return plan_amended(
+            self.base,
+            self.amendments,
+            catalogue,
+            events,
+            as_of=day,
+            variable=estimates.variable(self.base.currency, day),
+            progress=estimates.progress(events, day),
+        )
 
 
 def applied_amendment(current: ContractTerms, amendment: ContractTerms) -> AppliedAmendment:
@@ -608,6 +624,7 @@ def _compute_chunk(
     ids = [b.contract_id for b in chunk]
     histories = contract_histories(session, ids)
     events = EventStore(session, "reader").by_contract(ids)
+    estimates = estimates_by_contract(session, ids)
     store = RevenueStore(session, "reader")
     posted = _postings_by_contract(store.postings(ids))
     billed = _by_contract(billed_amounts(session, ids, through=period.end, taxed_from=period.start))
@@ -660,7 +677,9 @@ def _compute_chunk(
         ):
             continue
         try:
-            plan = found.plan(catalogue, contract_events, period.end)
+            plan = found.plan(
+                catalogue, contract_events, period.end, estimates.get(cid, NO_ESTIMATES)
+            )
             for modification in plan.modifications:
                 kind = modification.kind.value
                 run.modifications[kind] = run.modifications.get(kind, 0) + 1
@@ -952,12 +971,18 @@ def explain(database: Database, contract_id: str, as_of: date) -> Explained:
             )
         catalogue = stored_catalogue(session)
         events = EventStore(session, "reader").by_contract([contract_id])
+        estimates = estimates_by_contract(session, [contract_id])
         booked = session.scalar(
             select(func.count())
             .select_from(BookingRow)
             .where(BookingRow.contract_id == contract_id, BookingRow.status == "booked")
         )
-    plan = history.plan(catalogue, events.get(contract_id, NO_EVENTS), as_of)
+    plan = history.plan(
+        catalogue,
+        events.get(contract_id, NO_EVENTS),
+        as_of,
+        estimates.get(contract_id, NO_ESTIMATES),
+    )
     return Explained(plan, bool(booked), tuple(a.amendment_id for a in history.amendments))
 
 
@@ -1000,12 +1025,18 @@ def waterfall(
             ids = [b.contract_id for b in chunk]
             histories = contract_histories(session, ids)
             events = EventStore(session, "reader").by_contract(ids)
+            estimates = estimates_by_contract(session, ids)
         for booked_contract in chunk:
             cid = booked_contract.contract_id
             if cid not in histories:
                 continue
             try:
-                plan = histories[cid].plan(catalogue, events.get(cid, NO_EVENTS), day)
+                plan = histories[cid].plan(
+                    catalogue,
+                    events.get(cid, NO_EVENTS),
+                    day,
+                    estimates.get(cid, NO_ESTIMATES),
+                )
             except BillopsError as exc:
                 parked.append({"contract": cid, "reason": exc.describe()})
                 continue

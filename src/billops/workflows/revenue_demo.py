@@ -10,6 +10,13 @@ credit is ``doubtful`` (one in 50, ``demo.parties.credit_status``) are
 left unbooked: collection is not probable, so they are no contract for
 revenue yet.
 
+Fixed-fee services are recognised by the input method, which needs an
+estimate of the total effort: the demo's project managers report monthly
+(``record_effort`` by ``demo-controller``, from the PSA: hours incurred
+by each month end against the estimate at completion, the fee at 150 an
+hour; the first such project revises its estimate up 10 % in its second
+month, a change of estimate the run catches up).
+
 Revenue is then run for every month from the earliest booked contract's
 start through the demo month, in order, as a finance team closing each
 month would have. The step prints the 12-month waterfall after the demo
@@ -49,15 +56,18 @@ from billops.adapters.storage.tables_billing import InvoiceRow
 from billops.adapters.storage.tables_revenue import BookingRow
 from billops.adapters.storage.tables_setup import OrderRow
 from billops.domain.calendar import Period, month_period
+from billops.domain.events import Events
 from billops.domain.invoices import DocumentKind, InvoiceStatus
 from billops.domain.l10n import format_amount
 from billops.domain.money import Money, currency_minor_units
 from billops.domain.policy import Policy
+from billops.domain.revenue.obligations import RecognitionPattern
 from billops.domain.revenue.readiness import COLLECTABILITY, COMBINATION
 from billops.errors import BillopsError
 from billops.workflows.revenue import (
     Rollforward,
     Waterfall,
+    contract_histories,
     contract_terms,
     journals,
     next_month,
@@ -71,6 +81,8 @@ from billops.workflows.revenue_booking import (
     booking_readiness_of,
     judge,
 )
+from billops.workflows.revenue_estimates import record_effort
+from billops.workflows.setup import stored_catalogue
 
 __all__ = ["demo_revenue_step"]
 
@@ -248,6 +260,58 @@ def _write_reports(
     return written
 
 
+HOURLY_RATE = Decimal(150)  # the demo PSA's blended rate for fixed-fee estimates
+
+
+def _progress_reports(database: Database, booked: list[str], as_of: date) -> dict[str, int]:
+    """Monthly effort reports of the booked contracts' input-method obligations (docstring)."""
+    found: list[tuple[str, str, Period, Money]] = []
+    with database.sessions() as session:
+        for start in range(0, len(booked), 200):
+            ids = booked[start : start + 200]
+            histories = contract_histories(session, ids)
+            catalogue = stored_catalogue(session)
+            for cid in ids:
+                history = histories.get(cid)
+                if history is None:
+                    continue
+                try:
+                    plan = history.plan(catalogue, Events(), as_of)
+                except BillopsError:
+                    continue
+                for o in plan.obligations:
+                    if o.pattern is RecognitionPattern.INPUT and o.service_period is not None:
+                        price = o.stated_price or Money.zero(plan.currency)
+                        found.append((cid, o.obligation_id, o.service_period, price))
+    reports = revised = 0
+    for index, (cid, oid, period, price) in enumerate(sorted(found)):
+        total = max(Decimal(8), (price.amount / HOURLY_RATE).quantize(Decimal(1)))
+        month = month_period(period.start)
+        number = 0
+        while month.start <= min(period.end, as_of):
+            day = min(month.end, period.end, as_of)
+            elapsed = Decimal((day - period.start).days + 1) / Decimal(period.days)
+            estimate = total
+            number += 1
+            if index == 0 and number >= 2:  # an overrun seen in the second month
+                estimate = (total * Decimal("1.1")).quantize(Decimal(1))
+                revised += number == 2
+            incurred = (estimate * elapsed).quantize(Decimal(1))
+            record_effort(
+                database,
+                cid,
+                oid,
+                estimated_total=estimate,
+                incurred=incurred,
+                as_of=day,
+                reason=f"PSA report {day:%Y-%m}: estimate at completion {estimate} h",
+                actor=CONTROLLER,
+            )
+            reports += 1
+            month = next_month(month)
+    return {"obligations": len(found), "reports": reports, "revised": revised}
+
+
 def demo_revenue_step(
     database: Database, out: Path, say: Say, *, as_of: date, actor: str
 ) -> dict[str, Any]:
@@ -264,6 +328,13 @@ def demo_revenue_step(
     for contract_id, why in sorted(unbooked.items()):
         if contract_id not in doubtful:
             say(f"   not booked {contract_id}: {why}")
+    progress = _progress_reports(database, booked, as_of)
+    if progress["reports"]:
+        say(
+            f"   effort reports for {progress['obligations']} fixed-fee obligations (input "
+            f"method): {progress['reports']} monthly PSA reports recorded by {CONTROLLER}, "
+            f"{progress['revised']} estimate revised (a change of estimate, caught up)"
+        )
     demo_month = month_period(as_of)
     first = _first_month(database, booked)
     months: list[Period] = []
@@ -346,6 +417,7 @@ def demo_revenue_step(
         "months": [m.start.strftime("%Y-%m") for m in months],
         "postings": posted,
         "rerun_postings": None if rerun is None else rerun.postings,
+        "effort_reports": progress,
         "modifications": modifications,
         "parked": sorted(parked),
         "waterfall": report.as_dict(),

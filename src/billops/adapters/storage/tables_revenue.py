@@ -34,6 +34,14 @@ or a criterion that is not met has a judgement a second person approved.
     debit and credit totals; the database refuses an entry whose totals
     differ (``check debit_total = credit_total``).
 
+``revenue_estimates`` (0011)
+    Finance's estimates the revenue run needs and the contract does not
+    state, each dated from when it holds: ``effort`` (an input-method
+    obligation's estimated total hours or cost, and what was incurred by
+    then) and ``variable`` (variable consideration: method, outcomes,
+    constraint). ``unique (contract_id, kind, name, as_of)``; a later one
+    is a change of estimate (caught up by the next run).
+
 Period locks are billing's ``period_locks`` (one close per entity:
 ``billops invoice close-period``): a closed month is closed for revenue too.
 
@@ -65,6 +73,7 @@ __all__ = [
     "BOOKING_STATUSES",
     "BookingRow",
     "ReadinessJudgementRow",
+    "RevenueEstimateRow",
     "RevenueJournalEntryRow",
     "RevenuePostingRow",
     "RevenueRunRow",
@@ -191,3 +200,28 @@ class RevenueJournalEntryRow(Base):
     documents: Mapped[list[str] | None] = mapped_column(JSONDocument, nullable=True)
     posted_by: Mapped[str] = mapped_column(String(200))
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ESTIMATE_KINDS = ("effort", "variable")
+
+
+class RevenueEstimateRow(Base):
+    __tablename__ = "revenue_estimates"
+    __table_args__ = (
+        UniqueConstraint(
+            "contract_id", "kind", "name", "as_of", name="uq_revenue_estimates_contract_kind_name"
+        ),
+        CheckConstraint("kind IN ('effort', 'variable')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("contracts.contract_id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))  # the obligation, or the consideration's name
+    as_of: Mapped[date] = mapped_column(Date)
+    estimate: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -100,8 +100,9 @@ from billops.domain.revenue.modifications import (
 from billops.domain.revenue.obligations import Obligation, RecognitionPattern
 from billops.domain.revenue.plan import RevenuePlan, plan_revenue
 from billops.domain.revenue.policy import RevenuePolicy
-from billops.domain.revenue.price import TransactionPrice
+from billops.domain.revenue.price import TransactionPrice, VariableConsideration
 from billops.domain.revenue.recognition import (
+    InputProgress,
     PendingRevenue,
     RecognitionEntry,
     RecognitionSchedule,
@@ -136,10 +137,18 @@ def plan_amended(
     *,
     as_of: date,
     policy: RevenuePolicy | None = None,
+    variable: Sequence[VariableConsideration] = (),
+    progress: Sequence[InputProgress] = (),
 ) -> RevenuePlan:
-    """The revenue plan of ``base`` with ``amendments`` applied in order (module docstring)."""
+    """The revenue plan of ``base`` with ``amendments`` applied in order (module docstring).
+
+    ``variable`` and ``progress`` are finance's estimates (variable
+    consideration, effort of input-method obligations), as ``plan_revenue``
+    takes them, for the contract as it stands after each amendment.
+    """
     policy = policy or RevenuePolicy()
-    plan = plan_revenue(base, catalogue, events, as_of=as_of, policy=policy)
+    inputs = Inputs(events, tuple(variable), tuple(progress))
+    plan = _planned(base, catalogue, inputs, as_of, policy)
     start = _start_of(base)
     for amendment in amendments:
         if amendment.effective < start:
@@ -150,9 +159,40 @@ def plan_amended(
                 value=amendment.effective.isoformat(),
                 hint="a modification changes a contract in force: check its effective date",
             )
-        after = plan_revenue(amendment.terms_after, catalogue, events, as_of=as_of, policy=policy)
-        plan = modify_plan(plan, after, amendment, start, catalogue, events, policy)
+        after = _planned(amendment.terms_after, catalogue, inputs, as_of, policy)
+        plan = modify_plan(plan, after, amendment, start, catalogue, inputs, policy)
     return plan
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a plan is made from besides the terms: events and finance's estimates."""
+
+    events: Events
+    variable: tuple[VariableConsideration, ...] = ()
+    progress: tuple[InputProgress, ...] = ()
+
+
+def _planned(
+    terms: ContractTerms, catalogue: Catalogue, inputs: Inputs, as_of: date, policy: RevenuePolicy
+) -> RevenuePlan:
+    """``plan_revenue`` of ``terms``; variable consideration tied to obligations these terms
+    do not have yet (an amendment adds them) waits for the terms that have them."""
+    lines = {line.line_id for line in terms.lines}
+    variable = [
+        v
+        for v in inputs.variable
+        if all(part in lines for oid in v.obligation_ids for part in oid.split("+"))
+    ]
+    return plan_revenue(
+        terms,
+        catalogue,
+        inputs.events,
+        as_of=as_of,
+        policy=policy,
+        variable=variable,
+        progress=inputs.progress,
+    )
 
 
 def _start_of(terms: ContractTerms) -> date:
@@ -194,7 +234,7 @@ def modify_plan(
     amendment: AppliedAmendment,
     contract_start: date,
     catalogue: Catalogue,
-    events: Events,
+    inputs: Inputs,
     policy: RevenuePolicy,
 ) -> RevenuePlan:
     """``before`` as ``amendment`` modifies it, given ``after`` (its terms planned anew)."""
@@ -243,7 +283,7 @@ def modify_plan(
     else:  # nothing remains and nothing is added: only the consideration changes
         assessment = ModificationAssessment(amendment.amendment_id, kind, criterion, zero)
     shares = {r.name: r for r in assessment.reallocated}
-    return _compose(before, after, amendment, shape, earned, shares, assessment, events)
+    return _compose(before, after, amendment, shape, earned, shares, assessment, inputs)
 
 
 def _fixed_total(plan: RevenuePlan) -> Money:
@@ -428,7 +468,7 @@ def _compose(
     earned: Mapping[str, Money],
     shares: Mapping[str, Reallocation],
     assessment: ModificationAssessment,
-    events: Events,
+    inputs: Inputs,
 ) -> RevenuePlan:
     currency = before.currency
     zero = Money.zero(currency)
@@ -446,7 +486,7 @@ def _compose(
         if share is None:
             continue
         priced.append((segment, share.amount, share.explanation))
-    new_schedule = _segment_schedule(before, priced, events)
+    new_schedule = _segment_schedule(before, priced, inputs)
     # Per obligation of the composed plan: its entries and allocation.
     allocation: dict[str, AllocationLine] = {}
     entries: dict[str, dict[Period, tuple[Money, list[str]]]] = {}
@@ -520,7 +560,7 @@ def _line(line: AllocationLine, amount: Money, explanation: str) -> AllocationLi
 
 
 def _segment_schedule(
-    before: RevenuePlan, priced: Sequence[tuple[_Segment, Money, str]], events: Events
+    before: RevenuePlan, priced: Sequence[tuple[_Segment, Money, str]], inputs: Inputs
 ) -> RecognitionSchedule:
     currency = before.currency
     if not priced:
@@ -541,7 +581,10 @@ def _segment_schedule(
     total = sum_money((line.allocated for line in lines), currency)
     allocation = Allocation(before.contract_id, currency, total, lines)
     return recognition_schedule(
-        [segment.obligation for segment, _, _ in priced], allocation, events=events
+        [segment.obligation for segment, _, _ in priced],
+        allocation,
+        events=inputs.events,
+        progress=inputs.progress,
     )
 
 

@@ -10,6 +10,10 @@
   unless ``--catalog`` names a file.
 - ``billops revenue explain ID [--as-of DATE] [--json]``: the same for a set-up
   contract as stored, with its applied amendments and whether it is booked.
+- ``billops revenue estimate ID --obligation O --total N ...``, ``variable ID
+  --name N --method M --outcome A:P ...``, ``estimates ID``: finance's
+  estimates (effort of input-method obligations, variable consideration)
+  that the run uses from their date (``revenue_estimates.py``).
 - ``billops revenue ready ID``, ``judge ID --criterion C --reason TEXT``,
   ``approve-judgement ID --criterion C``, ``book ID``: booking readiness
   (IFRS 15.9 step 1) and booking, with maker-checker judgements
@@ -40,7 +44,7 @@ from billops.domain.catalog import Catalogue, parse_catalogue
 from billops.domain.events import Events
 from billops.domain.revenue import RevenuePlan, RevenuePolicy
 from billops.domain.revenue.amended import AppliedAmendment, plan_amended
-from billops.interfaces.cli import revenue_booking, revenue_run
+from billops.interfaces.cli import revenue_booking, revenue_estimates, revenue_run
 from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.setup import AS_OF_HELP, _as_of, _load_terms
 from billops.interfaces.cli.state import state
@@ -182,3 +186,4 @@ def _print_plan(plan: RevenuePlan) -> None:
 
 revenue_booking.register(app)
 revenue_run.register(app)
+revenue_estimates.register(app)
