@@ -81,7 +81,7 @@ from billops.errors import Conflict, InvalidInput
 from billops.workflows.setup import (
     approved_version,
     billed_by_contract,
-    compute_setup,
+    compute_schedule,
     stored_catalogue,
 )
 
@@ -237,7 +237,6 @@ def _schedules(
     as_of: date,
     entity: str | None,
     customer: str | None,
-    catalogue: Catalogue,
 ) -> tuple[dict[str, ContractTerms], list[ScheduleItem], Events]:
     """These set-up contracts with their schedules rebuilt as of ``as_of``, and their events."""
     terms_by_id: dict[str, ContractTerms] = {}
@@ -263,17 +262,17 @@ def _schedules(
             for c in (contract_id, *(a.contract_id for a in amendments))
             if c in by_contract
         ]
-        computed = compute_setup(
+        # the schedule only: the order and project setup stored are not needed to bill
+        amended, schedule = compute_schedule(
             terms,
             version=version,
-            catalogue=catalogue,
             events=own[0] if len(own) == 1 else Events.of(e for found in own for e in found.all()),
             amendments=amendments,
             as_of=as_of,
             billed=ledger.get(contract_id),
         )
-        terms_by_id[contract_id] = computed.terms
-        items.extend(computed.schedule.items)
+        terms_by_id[contract_id] = amended
+        items.extend(schedule.items)
     return terms_by_id, items, events
 
 
@@ -360,9 +359,7 @@ def _compute_chunk(
 ) -> tuple[list[_Computed], list[Finding]]:
     """Draft one chunk of customers: their contracts, events, billed keys and ledgers only."""
     contract_ids = [c for _, ids in chunk for c in ids]
-    contracts, items, events = _schedules(
-        session, contract_ids, as_of, entity, customer, shared.catalogue
-    )
+    contracts, items, events = _schedules(session, contract_ids, as_of, entity, customer)
     people = Customers(session, "reader")
     customers = {code: found for code, _ in chunk if (found := people.find(code)) is not None}
     billing = BillingStore(session, "reader")

@@ -83,6 +83,7 @@ __all__ = [
     "SetupOutcome",
     "amend_contract",
     "amended_terms",
+    "compute_schedule",
     "compute_setup",
     "iter_setup_all_approved",
     "preview_schedule",
@@ -302,21 +303,18 @@ class ComputedSetup:
     readiness_missing: tuple[str, ...] = ()
 
 
-def compute_setup(
+def compute_schedule(
     terms: ContractTerms,
     *,
     version: int,
-    catalogue: Catalogue,
     events: Events,
     amendments: Sequence[ContractTerms] = (),
     as_of: date,
-    opportunity_id: str | None = None,
     billed: Billed | None = None,
-) -> ComputedSetup:
-    """Order, project and schedule of one approved contract version (pure).
+) -> tuple[ContractTerms, Schedule]:
+    """The terms as amended and the billing schedule of one approved version (pure).
 
-    ``billed`` is the invoice ledger's word on the contract (``billed_by_contract``);
-    amendments credit and rebuild from it (see ``_billed_keys``).
+    The part of ``compute_setup`` a billing run needs: no order, no project.
     """
     schedule = preview_schedule(terms, events, as_of=as_of, version=version)
     current = terms
@@ -334,6 +332,28 @@ def compute_setup(
             anchor=terms.start_date,
         )
         schedule = result.schedule
+    return current, schedule
+
+
+def compute_setup(
+    terms: ContractTerms,
+    *,
+    version: int,
+    catalogue: Catalogue,
+    events: Events,
+    amendments: Sequence[ContractTerms] = (),
+    as_of: date,
+    opportunity_id: str | None = None,
+    billed: Billed | None = None,
+) -> ComputedSetup:
+    """Order, project and schedule of one approved contract version (pure).
+
+    ``billed`` is the invoice ledger's word on the contract (``billed_by_contract``);
+    amendments credit and rebuild from it (see ``_billed_keys``).
+    """
+    current, schedule = compute_schedule(
+        terms, version=version, events=events, amendments=amendments, as_of=as_of, billed=billed
+    )
     order, order_findings = build_order(
         current, catalogue, version=version, opportunity_id=opportunity_id
     )
