@@ -255,6 +255,9 @@ def test_revenue_estimate_commands(cli, db: Database) -> None:  # type: ignore[n
     listed = cli("revenue", "estimates", "SOW-E-1")
     assert "160 hours in total, 40 incurred" in listed.stdout
     assert "PM EAC January" in listed.stdout
+    explained = cli("revenue", "explain", "SOW-E-1", "--as-of", "2026-01-31")
+    assert "estimate effort L1 as of 2026-01-31 by tester: PM EAC January" in explained.stdout
+    assert "recognised 6,000.00 EUR in 1 months" in explained.stdout  # 40 of 160 hours
     wrong = cli(
         "revenue", "variable", "OF-B-1", "--name", "bonus", "--method", "most_likely_amount",
         "--outcome", "1200", "--reason", "x",

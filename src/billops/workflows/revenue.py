@@ -949,9 +949,15 @@ class Explained:
     plan: RevenuePlan
     booked: bool
     amendments: tuple[str, ...]
+    estimates: Estimates = NO_ESTIMATES
 
     def as_dict(self) -> dict[str, Any]:
-        return {"booked": self.booked, "amendments": list(self.amendments), **self.plan.as_dict()}
+        return {
+            "booked": self.booked,
+            "amendments": list(self.amendments),
+            "estimates": self.estimates.as_dict(),
+            **self.plan.as_dict(),
+        }
 
 
 def explain(database: Database, contract_id: str, as_of: date) -> Explained:
@@ -983,7 +989,12 @@ def explain(database: Database, contract_id: str, as_of: date) -> Explained:
         as_of,
         estimates.get(contract_id, NO_ESTIMATES),
     )
-    return Explained(plan, bool(booked), tuple(a.amendment_id for a in history.amendments))
+    return Explained(
+        plan,
+        bool(booked),
+        tuple(a.amendment_id for a in history.amendments),
+        estimates.get(contract_id, NO_ESTIMATES),
+    )
 
 
 def _locales(session: Session) -> dict[str, str]:

@@ -125,6 +125,12 @@ def explain_command(
         f"(`billops revenue ready {contract_id}`); applied amendments: {amendments}"
     )
     _print_plan(explained.plan)
+    for item in explained.estimates.as_dict():
+        if item["as_of"] <= explained.plan.as_of.isoformat():
+            say(
+                f"estimate {item['kind']} {item['name']} as of {item['as_of']} by "
+                f"{item['recorded_by']}: {item['reason']}"
+            )
 
 
 def _print_plan(plan: RevenuePlan) -> None:
