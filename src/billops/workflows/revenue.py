@@ -107,7 +107,9 @@ from billops.workflows.revenue_estimates import NO_ESTIMATES, Estimates, estimat
 from billops.workflows.setup import amended_terms, check_effective, stored_catalogue
 
 __all__ = [
+    "BALANCE_COLUMNS",
     "CHUNK_CONTRACTS",
+    "ContractBalanceRow",
     "ContractHistory",
     "Explained",
     "PeriodClosed",
@@ -119,6 +121,7 @@ __all__ = [
     "WaterfallRow",
     "applied_amendment",
     "billed_amounts",
+    "contract_balance_rows",
     "contract_histories",
     "contract_terms",
     "explain",
@@ -1134,17 +1137,70 @@ class Rollforward:
         }
 
 
-def rollforward(
+@dataclass(frozen=True)
+class ContractBalanceRow:
+    """One booked contract's deferred and unbilled revenue over a month (the subledger)."""
+
+    entity: str
+    customer: str
+    contract_id: str
+    currency: str
+    opening_deferred: Money
+    opening_unbilled: Money
+    billed: Money
+    recognised: Money
+    catch_up: Money
+    closing_deferred: Money
+    closing_unbilled: Money
+    billed_to_date: Money
+    recognised_to_date: Money
+
+    @property
+    def reconciles(self) -> bool:
+        opening = self.opening_deferred - self.opening_unbilled
+        closing = self.closing_deferred - self.closing_unbilled
+        return closing == opening + self.billed - self.recognised and (
+            self.closing_deferred + self.recognised_to_date
+            == self.billed_to_date + self.closing_unbilled
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "customer": self.customer,
+            "contract_id": self.contract_id,
+            "currency": self.currency,
+            **{name: format(getattr(self, name).amount, "f") for name in BALANCE_COLUMNS},
+            "reconciles": self.reconciles,
+        }
+
+
+BALANCE_COLUMNS = (
+    "opening_deferred",
+    "opening_unbilled",
+    "billed",
+    "recognised",
+    "catch_up",
+    "closing_deferred",
+    "closing_unbilled",
+    "billed_to_date",
+    "recognised_to_date",
+)
+
+
+def contract_balance_rows(
     database: Database,
     period: Period | str,
     *,
     entity: str | None = None,
+    contract: str | None = None,
     chunk_contracts: int = CHUNK_CONTRACTS,
-) -> Rollforward:
-    """Opening, billed, recognised and closing deferred (and unbilled) revenue of ``period``.
+) -> Iterator[ContractBalanceRow]:
+    """Each booked contract's balances over ``period``, a chunk of contracts at a time.
 
-    Booked contracts only; billed is what issued invoices and credit notes
-    dated in the month billed them (net of tax), recognised what the
+    Contracts with neither revenue posted nor documents issued by the
+    month's end are left out. Billed is what issued invoices and credit
+    notes dated in the month billed (net of tax), recognised what the
     revenue run posted in the month (catch-ups included).
     """
     month_period_ = _month(period) if isinstance(period, str) else period
@@ -1152,9 +1208,15 @@ def rollforward(
     before = _previous_month(month_period_)
     with database.sessions() as session:
         booked = _booked(session, entity)
-        locales = _locales(session)
-        runs = RevenueStore(session, "reader").run_periods()
-    rows: dict[tuple[str, str], RollforwardRow] = {}
+    if contract is not None:
+        booked = [b for b in booked if b.contract_id == contract]
+        if not booked:
+            raise NotFound(
+                f"contract {contract} is not booked for revenue",
+                field="--contract",
+                value=contract,
+                hint=f"`billops revenue ready {contract}` shows why",
+            )
     for chunk in _chunks(booked, chunk_contracts):
         with database.sessions() as session:
             ids = [b.contract_id for b in chunk]
@@ -1172,27 +1234,55 @@ def rollforward(
             currency = (mine[0].amount if mine else invoices[0].amount).currency
             schedule = posted_schedule(cid, currency, mine)
             opening, closing = contract_balances(schedule, invoices, [before, month_period_])
-            key = (booked_contract.entity_code, currency)
-            zero = Money.zero(currency)
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = RollforwardRow(
-                    key[0], key[1], locales.get(key[0], "en_US"), 0,
-                    zero, zero, zero, zero, zero, zero, zero, zero, zero,
-                    month in runs.get(key[0], []),
-                )  # fmt: skip
-            row.contracts += 1
-            row.opening_deferred += opening.deferred_revenue
-            row.opening_unbilled += opening.unbilled_revenue
-            row.closing_deferred += closing.deferred_revenue
-            row.closing_unbilled += closing.unbilled_revenue
-            row.billed_to_date += closing.billed_to_date
-            row.recognised_to_date += closing.recognised_to_date
-            row.billed += sum_money(
-                (b.amount for b in invoices if month_period_.contains(b.on)), currency
+            yield ContractBalanceRow(
+                booked_contract.entity_code,
+                booked_contract.customer_code,
+                cid,
+                currency,
+                opening.deferred_revenue,
+                opening.unbilled_revenue,
+                sum_money((b.amount for b in invoices if month_period_.contains(b.on)), currency),
+                sum_money((p.amount for p in mine if p.period == month), currency),
+                sum_money((p.catch_up for p in mine if p.period == month), currency),
+                closing.deferred_revenue,
+                closing.unbilled_revenue,
+                closing.billed_to_date,
+                closing.recognised_to_date,
             )
-            row.recognised += sum_money((p.amount for p in mine if p.period == month), currency)
-            row.catch_up += sum_money((p.catch_up for p in mine if p.period == month), currency)
+
+
+def rollforward(
+    database: Database,
+    period: Period | str,
+    *,
+    entity: str | None = None,
+    chunk_contracts: int = CHUNK_CONTRACTS,
+) -> Rollforward:
+    """Opening, billed, recognised and closing deferred (and unbilled) revenue of ``period``.
+
+    The sum per entity and currency of ``contract_balance_rows``.
+    """
+    month_period_ = _month(period) if isinstance(period, str) else period
+    month = month_text(month_period_)
+    with database.sessions() as session:
+        locales = _locales(session)
+        runs = RevenueStore(session, "reader").run_periods()
+    rows: dict[tuple[str, str], RollforwardRow] = {}
+    for each in contract_balance_rows(
+        database, month_period_, entity=entity, chunk_contracts=chunk_contracts
+    ):
+        key = (each.entity, each.currency)
+        row = rows.get(key)
+        if row is None:
+            zero = Money.zero(each.currency)
+            row = rows[key] = RollforwardRow(
+                key[0], key[1], locales.get(key[0], "en_US"), 0,
+                zero, zero, zero, zero, zero, zero, zero, zero, zero,
+                month in runs.get(key[0], []),
+            )  # fmt: skip
+        row.contracts += 1
+        for name in BALANCE_COLUMNS:
+            setattr(row, name, getattr(row, name) + getattr(each, name))
     return Rollforward(month, [rows[k] for k in sorted(rows)])
 
 

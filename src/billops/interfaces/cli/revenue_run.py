@@ -3,6 +3,7 @@
     $ billops revenue run --period 2026-11
     $ billops revenue waterfall --from 2026-12 --months 12
     $ billops revenue rollforward --period 2026-11
+    $ billops revenue balances --period 2026-11 --out balances-2026-11.csv
     $ billops revenue journals --period 2026-11 --format xlsx --out journals-2026-11.xlsx
 
 ``register(app)`` adds the commands to the ``revenue`` group. Exit codes: 0
@@ -18,7 +19,14 @@ from pathlib import Path
 
 import typer
 
-from billops.adapters.journal_exports import FORMATS, check_balanced, write_journal
+from billops.adapters.journal_exports import (
+    FORMATS,
+    Cell,
+    check_balanced,
+    write_journal,
+    write_report_csv,
+    write_report_xlsx,
+)
 from billops.adapters.storage.revenue_store import RevenueStore, month_text
 from billops.domain.calendar import month_period, parse_period
 from billops.domain.l10n import format_amount
@@ -28,9 +36,12 @@ from billops.interfaces.cli.output import emit_json, say, table
 from billops.interfaces.cli.policy import policy_source
 from billops.interfaces.cli.state import state
 from billops.workflows.revenue import (
+    BALANCE_COLUMNS,
+    ContractBalanceRow,
     RevenueRun,
     Rollforward,
     Waterfall,
+    contract_balance_rows,
     journals,
     next_month,
     revenue_run,
@@ -253,9 +264,84 @@ def journals_command(
     say(f"{out}: {entries} journal entries, {len(lines)} lines; {balance or 'no lines'}")
 
 
+BALANCE_HEADER = ["entity", "customer", "contract_id", "currency", *BALANCE_COLUMNS, "reconciles"]
+
+
+def _cells(row: ContractBalanceRow) -> list[Cell]:
+    return [
+        row.entity,
+        row.customer,
+        row.contract_id,
+        row.currency,
+        *(getattr(row, name).amount for name in BALANCE_COLUMNS),
+        "yes" if row.reconciles else "NO",
+    ]
+
+
+def balances_command(
+    ctx: typer.Context,
+    period: str = typer.Option(..., "--period", help="The month, YYYY-MM."),
+    entity: str | None = typer.Option(None, "--entity", help="Only this legal entity."),
+    contract: str | None = typer.Option(None, "--contract", help="Only this contract."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write every contract to this .csv or .xlsx file."
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="Contracts shown on screen."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (the contracts shown)."),
+) -> None:
+    """Each booked contract's deferred and unbilled revenue over the month (the subledger)."""
+    month = parse_period(period)
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InvalidInput("balances are written as .csv or .xlsx", field="--out", value=str(out))
+    rows = contract_balance_rows(state(ctx).database(), month, entity=entity, contract=contract)
+    if out is not None:
+        temporary = out.with_name(out.name + ".part")  # no half-written file under the name
+        if out.suffix.lower() == ".csv":
+            write_report_csv(BALANCE_HEADER, (_cells(r) for r in rows), temporary)
+        else:
+            write_report_xlsx(
+                BALANCE_HEADER, (_cells(r) for r in rows), temporary, sheet="balances"
+            )
+        temporary.replace(out)
+        say(f"{out}: contract balances of {month_text(month)}")
+        return
+    shown: list[ContractBalanceRow] = []
+    more = 0
+    for row in rows:
+        if len(shown) < limit:
+            shown.append(row)
+        else:
+            more += 1
+    if as_json:
+        emit_json({"period": month_text(month), "rows": [r.as_dict() for r in shown], "more": more})
+        return
+    locales = _locales(ctx)
+    table(
+        f"contract balances, {month_text(month)}",
+        ["contract", "customer", "opening deferred", "opening unbilled", "billed", "recognised",
+         "closing deferred", "closing unbilled", ""],
+        [
+            (
+                r.contract_id,
+                r.customer,
+                *(
+                    _money(getattr(r, name), locales.get(r.entity, "en_US"))
+                    for name in ("opening_deferred", "opening_unbilled", "billed", "recognised",
+                                 "closing_deferred", "closing_unbilled")
+                ),
+                "" if r.reconciles else "DOES NOT RECONCILE",
+            )
+            for r in shown
+        ],
+    )  # fmt: skip
+    if more:
+        say(f"   and {more} more contracts: --out FILE.csv writes them all")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``run``, ``waterfall``, ``rollforward`` and ``journals`` to ``app``."""
     app.command("run")(run_command)
     app.command("waterfall")(waterfall_command)
     app.command("rollforward")(rollforward_command)
     app.command("journals")(journals_command)
+    app.command("balances")(balances_command)
