@@ -32,7 +32,9 @@ or a criterion that is not met has a judgement a second person approved.
     The balanced journal entries of a period per contract (``entry_key``
     ``contract:YYYY-MM:kind``, unique), with their lines as JSON and their
     debit and credit totals; the database refuses an entry whose totals
-    differ (``check debit_total = credit_total``).
+    differ (``check debit_total = credit_total``). A billing entry names the
+    invoices and credit notes it journals (``documents``, 0010), so that a
+    document issued into a month already run is journaled once, later.
 
 ``revenue_estimates`` (0011)
     Finance's estimates the revenue run needs and the contract does not
