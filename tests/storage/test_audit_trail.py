@@ -160,3 +160,12 @@ def test_concurrent_writers_never_fork_the_chain(db: Database) -> None:
     report = verify(db)
     assert report.ok
     assert report.checked == 30
+
+
+def test_find_many_reads_the_customers_that_exist_in_one_call(db: Database) -> None:
+    add_customers(db, 3)
+    with db.transaction() as session:
+        found = Customers(session, "ana").find_many(["C-2", "C-9", "C-1", "C-2"])
+        assert sorted(found) == ["C-1", "C-2"]
+        assert found["C-2"].name == "Customer 2"
+        assert Customers(session, "ana").find_many([]) == {}

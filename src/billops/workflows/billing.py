@@ -360,8 +360,7 @@ def _compute_chunk(
     """Draft one chunk of customers: their contracts, events, billed keys and ledgers only."""
     contract_ids = [c for _, ids in chunk for c in ids]
     contracts, items, events = _schedules(session, contract_ids, as_of, entity, customer)
-    people = Customers(session, "reader")
-    customers = {code: found for code, _ in chunk if (found := people.find(code)) is not None}
+    customers = Customers(session, "reader").find_many(code for code, _ in chunk)
     billing = BillingStore(session, "reader")
     already = billing.billed_keys(contract_ids)
     rebills = billing.rebills(contract_ids)
