@@ -654,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(
         measured,
         args.customers,
-        "PostgreSQL" if url else "SQLite",
+        "PostgreSQL" if url and url.startswith("postgresql") else "SQLite",
         setup_only=args.setup_only,
         big=big,
         load=(load_at_start, _load_average()),
