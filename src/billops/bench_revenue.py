@@ -136,10 +136,13 @@ def revenue_results(database: Database, period: Period | str) -> list[Result]:
     raw_read = _raw_reads(database, month, CHUNK_CONTRACTS)
     spread = [written // chunks + (1 if i < written % chunks else 0) for i in range(chunks)]
     raw_write = _raw_inserts(database, spread)
+    kinds = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(run.modifications.items()))
     return [
         Result(
             f"revenue run {month.start:%Y-%m}: plans, postings, journals "
-            f"({run.postings} postings, {written} rows written)",
+            f"({run.postings} postings, {written} rows written"
+            + (f"; amendments assessed: {kinds}" if kinds else "")
+            + ")",
             contracts,
             "contracts",
             seconds,

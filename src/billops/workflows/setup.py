@@ -83,6 +83,7 @@ __all__ = [
     "SetupOutcome",
     "amend_contract",
     "amended_terms",
+    "apply_pending_amendments",
     "compute_schedule",
     "compute_setup",
     "iter_setup_all_approved",
@@ -919,22 +920,40 @@ def demo_setup_step(
     }
 
 
-def _demo_amendment(
-    database: Database, data_dir: Path, say: Callable[[str], None], *, as_of: date, actor: str
-) -> str:
-    """Apply every approved demo amendment whose contract is set up, oldest effective first."""
+def apply_pending_amendments(
+    database: Database, contracts_dir: Path, *, as_of: date, actor: str
+) -> list[AmendOutcome]:
+    """Apply every approved amendment whose contract is set up, oldest effective date first.
+
+    Each amendment is read from ``contracts_dir/<amendment id>.yaml`` and
+    applied in its own transaction (``amend_contract``); one not applied
+    yet is picked up by a re-run.
+    """
     with database.transaction() as session:
         set_up = set(SetupStore(session, "reader").set_up_contracts())
     todo = []
     for amendment_id, base in pending_amendments(database):
-        path = data_dir / "contracts" / f"{amendment_id}.yaml"
+        path = contracts_dir / f"{amendment_id}.yaml"
         if base in set_up and path.exists():
             terms = load_contract(path)
             todo.append((terms.effective_date or terms.start_date or as_of, amendment_id, path))
-    texts = []
+    outcomes = []
     for _, _amendment_id, path in sorted(todo):
         terms = load_contract(path)
-        outcome = amend_contract(database, terms.amends or "", path, actor=actor, as_of=as_of)
+        outcomes.append(
+            amend_contract(database, terms.amends or "", path, actor=actor, as_of=as_of)
+        )
+    return outcomes
+
+
+def _demo_amendment(
+    database: Database, data_dir: Path, say: Callable[[str], None], *, as_of: date, actor: str
+) -> str:
+    """Apply every approved demo amendment whose contract is set up, oldest effective first."""
+    texts = []
+    for outcome in apply_pending_amendments(
+        database, data_dir / "contracts", as_of=as_of, actor=actor
+    ):
         s = outcome.setup.schedule
         texts.append(
             f"{outcome.amendment_id} applied to {outcome.contract_id} from "
