@@ -73,21 +73,22 @@ __all__ = [
     "normalise_company_name",
 ]
 
-NAME_THRESHOLD: Final = 85.0
+NAME_THRESHOLD: Final = Decimal(85)
 """Least ``token_set_ratio`` (percent) at which two company names are taken as one account."""
 
-MIN_SCORE: Final = 0.6
+MIN_SCORE: Final = Decimal("0.6")
 """Least overall score for a fuzzy match: the name alone (0.40) is never enough."""
 
-AMBIGUITY_MARGIN: Final = 0.05
+AMBIGUITY_MARGIN: Final = Decimal("0.05")
 """Two candidates whose scores are closer than this are reported, not chosen between."""
 
-_WEIGHT_ACCOUNT: Final = 0.40
-_WEIGHT_CURRENCY: Final = 0.15
-_WEIGHT_AMOUNT: Final = 0.25
-_WEIGHT_DATE: Final = 0.20
+_WEIGHT_ACCOUNT: Final = Decimal("0.40")
+_WEIGHT_CURRENCY: Final = Decimal("0.15")
+_WEIGHT_AMOUNT: Final = Decimal("0.25")
+_WEIGHT_DATE: Final = Decimal("0.20")
 _AMOUNT_ZERO_AT: Final = Decimal("0.20")  # relative difference that scores nothing
-_DAYS_ZERO_AT: Final = 60
+_DAYS_ZERO_AT: Final = Decimal(60)
+_PERCENT: Final = Decimal("0.01")
 
 # Legal-form words and abbreviations, as tokens after punctuation is removed
 # ("S.A." becomes "s a", "GmbH & Co. KG" becomes "gmbh co kg").
@@ -139,17 +140,19 @@ def normalise_company_name(name: str) -> str:
     return " ".join(kept or words)
 
 
-def name_similarity(first: str, second: str) -> float:
+def name_similarity(first: str, second: str) -> Decimal:
     """``token_set_ratio`` (0-100) of two company names after ``normalise_company_name``.
 
+    RapidFuzz answers in binary floating point; the ratio is taken to two
+    decimals here, once, so that every score after it is decimal arithmetic.
+
     >>> name_similarity("Globex Corporation", "GLOBEX CORP.")
-    100.0
+    Decimal('100.00')
     >>> name_similarity("Globex Corporation", "Initech LLC") < NAME_THRESHOLD
     True
     """
-    return float(
-        fuzz.token_set_ratio(normalise_company_name(first), normalise_company_name(second))
-    )
+    ratio = fuzz.token_set_ratio(normalise_company_name(first), normalise_company_name(second))
+    return Decimal(str(ratio)).quantize(_PERCENT)
 
 
 def compact_tax_id(value: str) -> str:
@@ -177,18 +180,18 @@ def _same_tax_id(terms: ContractTerms, opportunity: Opportunity) -> bool | None:
     return any(compact_tax_id(tax_id.value) == theirs for tax_id in terms.customer.tax_ids)
 
 
-def _account_evidence(terms: ContractTerms, opportunity: Opportunity) -> tuple[float, str] | None:
+def _account_evidence(terms: ContractTerms, opportunity: Opportunity) -> tuple[Decimal, str] | None:
     """How surely the opportunity's account is the contract's customer (0..1), or None if not."""
     customer = terms.customer
     if customer.code and opportunity.customer_code:
         if customer.code.casefold() != opportunity.customer_code.strip().casefold():
             return None
-        return 1.0, f"customer code {customer.code}"
+        return Decimal(1), f"customer code {customer.code}"
     same_tax_id = _same_tax_id(terms, opportunity)
     if same_tax_id is False:
         return None
     if same_tax_id:
-        return 1.0, f"tax id {opportunity.account_tax_id}"
+        return Decimal(1), f"tax id {opportunity.account_tax_id}"
     similarity = name_similarity(customer.name, opportunity.account_name)
     if similarity < NAME_THRESHOLD:
         return None
@@ -198,11 +201,11 @@ def _account_evidence(terms: ContractTerms, opportunity: Opportunity) -> tuple[f
     )
 
 
-def _closeness(difference: float, zero_at: float) -> float:
-    return max(0.0, 1.0 - difference / zero_at)
+def _closeness(difference: Decimal, zero_at: Decimal) -> Decimal:
+    return max(Decimal(0), 1 - difference / zero_at)
 
 
-def _score(terms: ContractTerms, opportunity: Opportunity, account: float) -> float:
+def _score(terms: ContractTerms, opportunity: Opportunity, account: Decimal) -> Decimal:
     score = _WEIGHT_ACCOUNT * account
     if opportunity.currency == terms.currency:
         score += _WEIGHT_CURRENCY
@@ -210,10 +213,10 @@ def _score(terms: ContractTerms, opportunity: Opportunity, account: float) -> fl
         if value is not None and opportunity.amount is not None:
             larger = max(abs(value), abs(opportunity.amount))
             relative = abs(value - opportunity.amount) / larger if larger else Decimal(0)
-            score += _WEIGHT_AMOUNT * _closeness(float(relative), float(_AMOUNT_ZERO_AT))
+            score += _WEIGHT_AMOUNT * _closeness(relative, _AMOUNT_ZERO_AT)
     if terms.signature_date is not None and opportunity.close_date is not None:
         days = abs((opportunity.close_date - terms.signature_date).days)
-        score += _WEIGHT_DATE * _closeness(days, _DAYS_ZERO_AT)
+        score += _WEIGHT_DATE * _closeness(Decimal(days), _DAYS_ZERO_AT)
     return score
 
 
@@ -260,7 +263,7 @@ def match_opportunity(
             f"{terms.contract_id}: {names}",
         )
 
-    scored: list[tuple[float, str, Opportunity]] = []
+    scored: list[tuple[Decimal, str, Opportunity]] = []
     for opportunity in won:
         if _reference(opportunity) is not None:
             continue  # it names another contract
