@@ -47,7 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
 from billops.adapters.files import load_document
 from billops.adapters.storage import audit_store
@@ -338,7 +338,7 @@ def setup_results(database: Any, data: Path, as_of: Any = None, split: Path | No
     events_seconds, imports = timed(record_events)
     recorded = sum(len(i.recorded) for i in imports)
     del imports
-    raw_events = _raw_inserts(database, [recorded])  # one transaction per file: close enough
+    raw_events = raw_inserts(database, [recorded])  # one transaction per file: close enough
     audit_before = _count(database, Audit)
     contracts = items = 0
     start_rss = _reset_peak_rss()
@@ -351,8 +351,8 @@ def setup_results(database: Any, data: Path, as_of: Any = None, split: Path | No
     rows = sum(
         _count(database, table) for table in (OrderRow, OrderLineRow, ProjectRow, ScheduleItemRow)
     ) + (_count(database, Audit) - audit_before)
-    raw_setup = _raw_inserts(database, _spread(rows, -(-contracts // SETUP_BATCH)))
-    raw_per_contract = _raw_inserts(database, _spread(rows, contracts))
+    raw_setup = raw_inserts(database, _spread(rows, -(-contracts // SETUP_BATCH)))
+    raw_per_contract = raw_inserts(database, _spread(rows, contracts))
     # The demo's amendments, applied as the demo applies them (after the raw baselines,
     # which measure setup's rows only), so that the billing and revenue runs after this
     # meet amended contracts (IFRS 15 modifications).
@@ -420,25 +420,33 @@ def _count(database: Any, row_type: Any) -> int:
         return int(session.execute(select(func.count()).select_from(row_type)).scalar_one())
 
 
-def _raw_inserts(database: Any, batches: list[int]) -> float:
-    """Seconds to insert ``sum(batches)`` rows of a schedule item's width, a transaction a batch."""
+SCHEDULE_ITEM_ROW: dict[str, str] = {
+    "contract_id": "NWUS-OF-000101",
+    "item_key": "L1:2026-01-01",
+    "amount": "13500.00",
+    "explanation": "100 seat x 45.00 x 31/31 days (2026-01-01..2026-01-31) = 4,500.00",
+}
+
+
+def raw_inserts(
+    database: Any,
+    batches: list[int],
+    row: dict[str, str] = SCHEDULE_ITEM_ROW,
+    table_name: str = "bench_raw_rows",
+) -> float:
+    """Seconds to insert ``sum(batches)`` copies of ``row`` (text columns), a transaction a batch.
+
+    The raw baseline of a step: the same number of rows of about its rows'
+    width, with nothing computed or checked.
+    """
     metadata = MetaData()
     table = Table(
-        "bench_raw_rows",
+        table_name,
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("contract_id", String(64)),
-        Column("item_key", String(200)),
-        Column("amount", String(40)),
-        Column("explanation", Text),
+        *(Column(name, Text) for name in row),
     )
     metadata.create_all(database.engine)
-    row = {
-        "contract_id": "NWUS-OF-000101",
-        "item_key": "L1:2026-01-01",
-        "amount": "13500.00",
-        "explanation": "100 seat x 45.00 x 31/31 days (2026-01-01..2026-01-31) = 4,500.00",
-    }
     try:
         start = time.perf_counter()
         for size in batches:

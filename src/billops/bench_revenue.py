@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import func, insert, select
 
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.tables import AuditRow, ContractVersionRow
@@ -34,7 +34,7 @@ from billops.adapters.storage.tables_revenue import (
     RevenueRunRow,
 )
 from billops.adapters.storage.tables_setup import AppliedAmendmentRow, EventRow
-from billops.bench import Result
+from billops.bench import Result, raw_inserts
 from billops.domain.calendar import Period, parse_period
 from billops.workflows.revenue import CHUNK_CONTRACTS, revenue_run
 
@@ -91,36 +91,13 @@ def _raw_reads(database: Database, period: Period, chunk: int) -> float:
     return time.perf_counter() - start
 
 
-def _raw_inserts(database: Database, batches: list[int]) -> float:
-    """Seconds to insert ``sum(batches)`` rows of a posting's width, a transaction a batch."""
-    metadata = MetaData()
-    table = Table(
-        "bench_revenue_raw_rows",
-        metadata,
-        Column("id", Integer, primary_key=True),
-        Column("contract_id", String(64)),
-        Column("obligation_id", String(200)),
-        Column("period", String(7)),
-        Column("amount", String(40)),
-        Column("explanation", Text),
-    )
-    metadata.create_all(database.engine)
-    row = {
-        "contract_id": "NWUS-OF-000101",
-        "obligation_id": "L1",
-        "period": "2026-11",
-        "amount": "1019.18",
-        "explanation": "ratable: 30 days of service in the month, 334 of 365 days by 2026-11-30",
-    }
-    try:
-        start = time.perf_counter()
-        for size in batches:
-            if size:
-                with database.engine.begin() as connection:
-                    connection.execute(insert(table), [row] * size)
-        return time.perf_counter() - start
-    finally:
-        metadata.drop_all(database.engine)
+POSTING_ROW: dict[str, str] = {
+    "contract_id": "NWUS-OF-000101",
+    "obligation_id": "L1",
+    "period": "2026-11",
+    "amount": "1019.18",
+    "explanation": "ratable: 30 days of service in the month, 334 of 365 days by 2026-11-30",
+}
 
 
 def revenue_results(database: Database, period: Period | str) -> list[Result]:
@@ -135,7 +112,7 @@ def revenue_results(database: Database, period: Period | str) -> list[Result]:
     chunks = max(1, -(-contracts // CHUNK_CONTRACTS))
     raw_read = _raw_reads(database, month, CHUNK_CONTRACTS)
     spread = [written // chunks + (1 if i < written % chunks else 0) for i in range(chunks)]
-    raw_write = _raw_inserts(database, spread)
+    raw_write = raw_inserts(database, spread, POSTING_ROW, "bench_revenue_raw_rows")
     kinds = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(run.modifications.items()))
     return [
         Result(
