@@ -39,6 +39,7 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Final
 
+from billops.adapters.cells import Cell, cell_text, check_excel_digits
 from billops.adapters.renderers.einvoice import unit_code
 from billops.domain.invoices import DocumentKind, Invoice, InvoiceLine, InvoiceStatus
 from billops.domain.money import Money, currency_minor_units
@@ -53,7 +54,6 @@ __all__ = [
     "write_xlsx",
 ]
 
-Cell = str | int | Decimal | date | None
 ExportRow = dict[str, Cell]
 
 COLUMNS: Final = (
@@ -95,7 +95,6 @@ _DATES: Final = frozenset(
     {"issue_date", "due_date", "service_period_start", "service_period_end",
      "preceding_invoice_date"}
 )  # fmt: skip
-_EXCEL_DIGITS: Final = 15
 
 
 def line_taxes(invoice: Invoice) -> list[Money]:
@@ -200,17 +199,6 @@ def _require_issued(invoice: Invoice) -> None:
         )
 
 
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return "0" if text == "-0" else text
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_csv(
     documents: Iterable[Invoice], path: Path, *, gl_accounts: Mapping[str, str] | None = None
 ) -> Path:
@@ -219,7 +207,7 @@ def write_csv(
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for row in export_rows(documents, gl_accounts=gl_accounts):
-            writer.writerow([_text(row[column]) for column in COLUMNS])
+            writer.writerow([cell_text(row[column]) for column in COLUMNS])
     return path
 
 
@@ -234,7 +222,7 @@ def write_xlsx(
         for column in COLUMNS:
             value = row[column]
             if isinstance(value, Decimal):
-                _check_excel_digits(column, value)
+                check_excel_digits(column, value)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("lines")
     sheet.append(list(COLUMNS))
@@ -263,15 +251,3 @@ def _xlsx_cell(sheet: object, column: str, value: Cell, minor: int) -> object:
     else:
         cell.value = value
     return cell
-
-
-def _check_excel_digits(column: str, value: Decimal) -> None:
-    digits = value.normalize().as_tuple().digits
-    if len(digits) > _EXCEL_DIGITS:
-        raise InvalidInput(
-            f"{column} {value:f} has more than {_EXCEL_DIGITS} significant digits, more than "
-            "an XLSX number holds",
-            field=column,
-            value=f"{value:f}",
-            hint="export as CSV, which keeps every digit",
-        )

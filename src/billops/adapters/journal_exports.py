@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final, Protocol
 
+from billops.adapters.cells import Cell, cell_text, check_excel_digits
 from billops.domain.money import Money, currency_minor_units, sum_money
 from billops.errors import IntegrityProblem, InvalidInput
 
@@ -72,9 +73,6 @@ JOURNAL_COLUMNS: Final = (
     "description",
 )
 _AMOUNTS: Final = frozenset({"debit", "credit"})
-_EXCEL_DIGITS: Final = 15
-
-Cell = str | int | Decimal | date | None
 
 
 class UnbalancedExport(IntegrityProblem):
@@ -170,24 +168,13 @@ def journal_rows(lines: Iterable[JournalLine]) -> list[dict[str, Cell]]:
     ]
 
 
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return "0" if text == "-0" else text
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_report_csv(columns: Sequence[str], rows: Iterable[Sequence[Cell]], path: Path) -> Path:
     """A header row and the rows as UTF-8 CSV; decimals as plain text, dates ISO."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_text(cell) for cell in row])
+            writer.writerow([cell_text(cell) for cell in row])
     return path
 
 
@@ -206,16 +193,8 @@ def write_report_xlsx(
     kept = [list(row) for row in rows]
     for row in kept:  # refuse before writing anything, so no half-written file is left
         for column, value in zip(columns, row, strict=True):
-            if isinstance(value, Decimal) and len(value.normalize().as_tuple().digits) > (
-                _EXCEL_DIGITS
-            ):
-                raise InvalidInput(
-                    f"{column} {value:f} has more than {_EXCEL_DIGITS} significant digits, "
-                    "more than an XLSX number holds",
-                    field=column,
-                    value=f"{value:f}",
-                    hint="export as CSV, which keeps every digit",
-                )
+            if isinstance(value, Decimal):
+                check_excel_digits(column, value)
     workbook = Workbook(write_only=True)
     grid = workbook.create_sheet(sheet)
     grid.append(list(columns))

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import typer
 
+from billops.adapters.cells import Cell
 from billops.adapters.journal_exports import (
     FORMATS,
-    Cell,
     check_balanced,
     write_journal,
     write_report_csv,
