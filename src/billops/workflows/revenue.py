@@ -605,7 +605,7 @@ def _late_documents(
             legacy.add(month)
         else:
             covered.update(documents)
-    start = month_period(parse_period(since).start).start
+    start = parse_period(since).start
     return {
         b.document: b.on
         for b in billed

@@ -267,10 +267,10 @@ def _progress_reports(database: Database, booked: list[str], as_of: date) -> dic
     """Monthly effort reports of the booked contracts' input-method obligations (docstring)."""
     found: list[tuple[str, str, Period, Money]] = []
     with database.sessions() as session:
+        catalogue = stored_catalogue(session)
         for start in range(0, len(booked), 200):
             ids = booked[start : start + 200]
             histories = contract_histories(session, ids)
-            catalogue = stored_catalogue(session)
             for cid in ids:
                 history = histories.get(cid)
                 if history is None:

@@ -99,10 +99,10 @@ class ContractModification:
     ``credit_for_transferred`` is a concession for goods already
     transferred, recognised as a reduction of revenue at once.
     ``remaining_distinct`` says whether the goods not yet transferred are
-    distinct from those transferred (IFRS 15.21), ``not_distinct_reason``
-    why not. ``replaces`` names the promised obligations whose remaining
-    goods the amendment replaces (a changed quantity or price of goods
-    already promised: never a separate contract).
+    distinct from those transferred (IFRS 15.21). ``replaces`` names the
+    promised obligations whose remaining goods the amendment replaces (a
+    changed quantity or price of goods already promised: never a separate
+    contract).
     """
 
     modification_id: str
@@ -112,7 +112,6 @@ class ContractModification:
     credit_for_transferred: Money | None = None
     remaining_distinct: bool = True
     replaces: tuple[str, ...] = ()
-    not_distinct_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +216,9 @@ def classify_modification(modification: ContractModification) -> tuple[Modificat
             f"{why}; IFRS 15.21(a): the remaining goods are distinct from those transferred: "
             "prospective, as a termination of the old contract and a new contract"
         )
-    reason = modification.not_distinct_reason or (
-        "the remaining goods are not distinct, they are part of one obligation partly satisfied"
-    )
     return ModificationKind.CUMULATIVE_CATCH_UP, (
-        f"{why}; IFRS 15.21(b): {reason}: cumulative catch-up"
+        f"{why}; IFRS 15.21(b): the remaining goods are not distinct, they are part of one "
+        "obligation partly satisfied: cumulative catch-up"
     )
 
 
