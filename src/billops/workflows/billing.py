@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,10 +55,9 @@ from billops.adapters.storage.billing_store import BillingStore, Rebill, invoice
 from billops.adapters.storage.database import Database
 from billops.adapters.storage.repositories import Customers, LegalEntities
 from billops.adapters.storage.setup_store import EventStore
-from billops.adapters.storage.tables import ContractRow, ContractVersionRow
+from billops.adapters.storage.tables import ContractRow
 from billops.adapters.storage.tables_billing import InvoiceRow
-from billops.adapters.storage.tables_setup import AppliedAmendmentRow, OrderRow
-from billops.adapters.storage.tables_validation import ContractApprovalRow
+from billops.adapters.storage.tables_setup import OrderRow
 from billops.domain.billing import CreditProposal, DraftedInvoice, DraftResult, draft_invoices
 from billops.domain.calendar import Period
 from billops.domain.catalog import Catalogue
@@ -79,6 +78,8 @@ from billops.domain.schedules import ScheduleItem
 from billops.domain.tax import TaxRules
 from billops.errors import Conflict, InvalidInput
 from billops.workflows.setup import (
+    applied_amendments,
+    approved_terms,
     approved_version,
     billed_by_contract,
     compute_schedule,
@@ -247,7 +248,7 @@ def _schedules(
         if customer is not None and terms.customer.code != customer:
             continue
         versions[contract_id] = (terms, version)
-    applied = _applied_amendments(session, sorted(versions))
+    applied = applied_amendments(session, sorted(versions))
     ledger = billed_by_contract(session, sorted(versions))
     # Each contract is given only its own events (and its amendments'): filtering
     # the chunk's events once per contract would cost contracts x events.
@@ -279,73 +280,18 @@ def _schedules(
 def _approved_terms(
     session: Session, contract_ids: Sequence[str]
 ) -> dict[str, tuple[ContractTerms, int]]:
-    """The latest approved version of each contract, read in two queries for the chunk.
+    """The latest approved version of each contract (``setup.approved_terms``), parsed.
 
-    (``setup.approved_version`` reads one contract with three queries; a run
-    over 100,000 customers reads them a chunk at a time instead.)
+    A contract not approved gets the same refusal setup gives, with its hint.
     """
     if not contract_ids:
         return {}
-    latest = (
-        select(
-            ContractApprovalRow.contract_id,
-            func.max(ContractApprovalRow.contract_version).label("version"),
-        )
-        .where(ContractApprovalRow.contract_id.in_(list(contract_ids)))
-        .group_by(ContractApprovalRow.contract_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            ContractVersionRow.contract_id, ContractVersionRow.version, ContractVersionRow.terms
-        ).join(
-            latest,
-            (latest.c.contract_id == ContractVersionRow.contract_id)
-            & (latest.c.version == ContractVersionRow.version),
-        )
-    )
     found = {
         contract_id: (ContractTerms.model_validate(terms), int(version))
-        for contract_id, version, terms in rows
+        for contract_id, (version, terms) in approved_terms(session, contract_ids).items()
     }
-    missing = [c for c in contract_ids if c not in found]
-    for contract_id in missing:  # not approved: the same refusal setup gives, with its hint
+    for contract_id in (c for c in contract_ids if c not in found):
         approved_version(session, contract_id)
-    return found
-
-
-def _applied_amendments(
-    session: Session, contract_ids: Sequence[str]
-) -> dict[str, list[ContractTerms]]:
-    """The amendments applied to each contract, oldest first (two queries for the chunk)."""
-    if not contract_ids:
-        return {}
-    applied = list(
-        session.execute(
-            select(
-                AppliedAmendmentRow.contract_id,
-                AppliedAmendmentRow.amendment_id,
-                AppliedAmendmentRow.amendment_version,
-            )
-            .where(AppliedAmendmentRow.contract_id.in_(list(contract_ids)))
-            .order_by(AppliedAmendmentRow.id)
-        )
-    )
-    if not applied:
-        return {}
-    wanted = {(a, v) for _, a, v in applied}
-    terms = {
-        (row.contract_id, row.version): ContractTerms.model_validate(row.terms)
-        for row in session.execute(
-            select(ContractVersionRow).where(
-                ContractVersionRow.contract_id.in_(sorted({a for a, _ in wanted}))
-            )
-        ).scalars()
-        if (row.contract_id, row.version) in wanted
-    }
-    found: dict[str, list[ContractTerms]] = {}
-    for contract_id, amendment_id, version in applied:
-        found.setdefault(contract_id, []).append(terms[(amendment_id, version)])
     return found
 
 

@@ -79,11 +79,9 @@ from billops.adapters.storage.revenue_store import (
     month_text,
 )
 from billops.adapters.storage.setup_store import EventStore
-from billops.adapters.storage.tables import ContractRow, ContractVersionRow
+from billops.adapters.storage.tables import ContractRow
 from billops.adapters.storage.tables_billing import InvoiceLineRow, InvoiceRow
 from billops.adapters.storage.tables_revenue import BookingRow, RevenueJournalEntryRow
-from billops.adapters.storage.tables_setup import AppliedAmendmentRow
-from billops.adapters.storage.tables_validation import ContractApprovalRow
 from billops.domain.calendar import Period, month_period, parse_period
 from billops.domain.catalog import Catalogue
 from billops.domain.contract import ContractTerms
@@ -104,7 +102,13 @@ from billops.domain.revenue import (
 from billops.domain.revenue.amended import AppliedAmendment, plan_amended
 from billops.errors import BillopsError, Conflict, InvalidInput, NotFound
 from billops.workflows.revenue_estimates import NO_ESTIMATES, Estimates, estimates_by_contract
-from billops.workflows.setup import amended_terms, check_effective, stored_catalogue
+from billops.workflows.setup import (
+    amended_terms,
+    applied_amendments,
+    approved_terms,
+    check_effective,
+    stored_catalogue,
+)
 
 __all__ = [
     "BALANCE_COLUMNS",
@@ -233,34 +237,15 @@ def contract_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, C
 
 def contract_histories(session: Session, contract_ids: Sequence[str]) -> dict[str, ContractHistory]:
     """Each contract's latest approved version and its applied amendments (two queries)."""
-    approvals, versions = ContractApprovalRow, ContractVersionRow
-    latest = (
-        select(approvals.contract_id, func.max(approvals.contract_version).label("version"))
-        .where(approvals.contract_id.in_(list(contract_ids)))
-        .group_by(approvals.contract_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(versions.contract_id, versions.terms).join(
-            latest,
-            (versions.contract_id == latest.c.contract_id) & (versions.version == latest.c.version),
-        )
-    )
-    base = {cid: ContractTerms.model_validate(image) for cid, image in rows}
+    base = {
+        cid: ContractTerms.model_validate(image)
+        for cid, (_, image) in approved_terms(session, contract_ids).items()
+    }
     applied_to: dict[str, list[AppliedAmendment]] = {}
-    applied = session.execute(
-        select(AppliedAmendmentRow.contract_id, versions.terms)
-        .join(
-            versions,
-            (versions.contract_id == AppliedAmendmentRow.amendment_id)
-            & (versions.version == AppliedAmendmentRow.amendment_version),
-        )
-        .where(AppliedAmendmentRow.contract_id.in_(list(contract_ids)))
-        .order_by(AppliedAmendmentRow.id)
-    )
-    for contract_id, image in applied:
-        if contract_id in base:
-            amendment = ContractTerms.model_validate(image)
+    for contract_id, amendments in applied_amendments(session, contract_ids).items():
+        if contract_id not in base:
+            continue
+        for amendment in amendments:
             done = applied_to.setdefault(contract_id, [])
             current = done[-1].terms_after if done else base[contract_id]
             done.append(applied_amendment(current, amendment))

@@ -83,7 +83,9 @@ __all__ = [
     "SetupOutcome",
     "amend_contract",
     "amended_terms",
+    "applied_amendments",
     "apply_pending_amendments",
+    "approved_terms",
     "compute_schedule",
     "compute_setup",
     "iter_setup_all_approved",
@@ -445,14 +447,14 @@ def stored_catalogue(session: Session) -> Catalogue:
     return parse_catalogue(CatalogStore(session, "reader").records(), source="catalog_products")
 
 
-def _approved_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, tuple[int, Any]]:
+def approved_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, tuple[int, Any]]:
     """The latest approved version of each contract: (version, stored terms), in one query."""
     approvals = ContractApprovalRow
     latest = (
         select(
             approvals.contract_id, func.max(approvals.contract_version).label("contract_version")
         )
-        .where(approvals.contract_id.in_(contract_ids))
+        .where(approvals.contract_id.in_(list(contract_ids)))
         .group_by(approvals.contract_id)
         .subquery()
     )
@@ -467,10 +469,10 @@ def _approved_terms(session: Session, contract_ids: Sequence[str]) -> dict[str, 
     return {contract_id: (version, terms) for contract_id, version, terms in rows}
 
 
-def _applied_amendments(
+def applied_amendments(
     session: Session, contract_ids: Sequence[str]
 ) -> dict[str, list[ContractTerms]]:
-    """The amendments applied to each contract, in the order they were applied."""
+    """The amendments applied to each contract, in the order they were applied (one query)."""
     versions, applied = ContractVersionRow, AppliedAmendmentRow
     rows = session.execute(
         select(applied.contract_id, versions.terms)
@@ -479,7 +481,7 @@ def _applied_amendments(
             (versions.contract_id == applied.amendment_id)
             & (versions.version == applied.amendment_version),
         )
-        .where(applied.contract_id.in_(contract_ids))
+        .where(applied.contract_id.in_(list(contract_ids)))
         .order_by(applied.id)
     )
     found: dict[str, list[ContractTerms]] = {}
@@ -524,8 +526,8 @@ def _compute_all(
     returned with the error, so that the caller can store those first, as
     setting up one contract at a time would have.
     """
-    approved = _approved_terms(session, contract_ids)
-    amendments = _applied_amendments(session, contract_ids)
+    approved = approved_terms(session, contract_ids)
+    amendments = applied_amendments(session, contract_ids)
     opportunities = _opportunity_ids(session, contract_ids)
     events = EventStore(session, "reader").by_contract(contract_ids)
     ledger = billed_by_contract(session, contract_ids)
